@@ -1,0 +1,53 @@
+# blue: every target sets itself up (Debian packages, configure, build) and is safe to run again.
+#   make demo   train and deconvolve on the example data shipped in examples/, print where results are
+#   make test   build and run the whole test suite (ctest + GoogleTest)
+#   make bench  build the benchmark programs (run them as bench/README.md says)
+
+BUILD   ?= build
+JOBS    ?= $(shell nproc)
+DEBS     = cmake g++ make pkg-config libtorch-dev libopenblas0-openmp libhdf5-dev libeigen3-dev \
+           zlib1g-dev libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev \
+           libbenchmark-dev
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP    = $(BUILD)/.deps-installed
+
+# OpenMP threads must sleep when idle: spinning starves the other core of a 2-core machine.
+export OMP_WAIT_POLICY = PASSIVE
+
+.PHONY: all deps configure build test demo bench clean test-sanitize
+
+all: build
+
+$(STAMP):
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "[setup] installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(BUILD) && touch $@
+
+deps: $(STAMP)
+
+$(BUILD)/CMakeCache.txt: $(STAMP) CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+configure: $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	bash scripts/demo.sh $(BUILD)/blue
+
+bench: build
+
+test-sanitize: $(STAMP)
+	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLUE_SANITIZE=ON -DBLUE_BUILD_BENCH=OFF
+	cmake --build $(BUILD)-sanitize -j $(JOBS)
+	cd $(BUILD)-sanitize && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-sanitize

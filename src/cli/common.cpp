@@ -1,0 +1,54 @@
+#include "cli/common.h"
+
+#include <thread>
+
+#include "defaults.h"
+#include "util/log.h"
+#include "util/parallel.h"
+
+namespace blue::cli {
+
+void add_run_options(CLI::App* cmd, RunOptions& run) {
+  cmd->add_option("--threads", run.threads, "Worker threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber)
+      ->default_val(0);
+  cmd->add_flag("--quiet,-q", run.quiet, "Only warnings and errors on stderr");
+  cmd->add_flag("--verbose,-v", run.verbose, "Debug messages on stderr");
+  cmd->add_flag("--force", run.force, "Replace existing output files");
+}
+
+void apply_run_options(const RunOptions& run) {
+  log::set_verbosity(run.quiet     ? log::Verbosity::kQuiet
+                     : run.verbose ? log::Verbosity::kVerbose
+                                   : log::Verbosity::kNormal);
+  int n = run.threads > 0 ? run.threads : static_cast<int>(std::thread::hardware_concurrency());
+  set_threads(n > 0 ? n : 1);
+}
+
+void add_seed_option(CLI::App* cmd, std::uint64_t& seed) {
+  cmd->add_option("--seed", seed, "Random seed; same seed and thread count give the same result")
+      ->default_val(defaults::kSeed);
+}
+
+void add_reference_options(CLI::App* cmd, ReferenceOptions& ref, bool required) {
+  auto* r = cmd->add_option("--reference,-r", ref.path,
+                            "Single-cell reference of raw counts: .h5ad, 10x directory or matrix.mtx[.gz]");
+  if (required) r->required();
+  cmd->add_option("--labels", ref.labels_path,
+                  "CSV/TSV of cell labels (barcode column + label column); required for 10x input");
+  cmd->add_option("--label-key", ref.label_key,
+                  "obs column (h5ad) or column of --labels that holds the cell type")
+      ->required(required);
+  cmd->add_option("--barcode-column", ref.barcode_column, "Column of --labels with barcodes (default: first)");
+  cmd->add_option("--layer", ref.layer, "h5ad matrix holding raw counts: X (default), raw, or a layers/ name");
+  cmd->add_option("--gene-column", ref.gene_column, "h5ad var column with gene names (default: var index)");
+}
+
+void commit_outputs(StagedOutputs& out, const Provenance& provenance, const std::string& provenance_path,
+                    const char* stage) {
+  out.write_text(provenance_path, provenance.to_json().dump(2) + "\n");
+  out.commit();
+  for (const auto& path : out.final_paths()) log::info(stage, "wrote {}", path);
+}
+
+}  // namespace blue::cli

@@ -1,0 +1,22 @@
+// Reading a labelled single-cell reference of raw counts, from .h5ad or a 10x directory plus a label table.
+#pragma once
+#include <string>
+
+#include "io/types.h"
+
+namespace blue {
+
+struct ReferenceOptions {
+  std::string path;            // .h5ad file, a 10x directory, or a matrix.mtx[.gz] file
+  std::string labels_path;     // CSV/TSV with a barcode column and a label column (required for 10x)
+  std::string label_key;       // obs column (h5ad) or label column of labels_path
+  std::string barcode_column;  // column of labels_path holding barcodes; "" = the first column
+  std::string layer;           // h5ad matrix: "" = X, "raw" = raw/X, otherwise layers/<layer>
+  std::string gene_column;     // h5ad var column holding gene names; "" = the var index
+};
+
+// Reads the counts (never densified), the gene names (duplicates summed with a warning) and the labels
+// (cells with a missing label dropped with a counted warning). Throws InputError naming file and field.
+Reference read_reference(const ReferenceOptions& options);
+
+}  // namespace blue

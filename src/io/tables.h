@@ -1,0 +1,30 @@
+// Delimited text tables (TSV or CSV, optionally gzip-compressed) and expression matrices.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "io/types.h"
+
+namespace blue {
+
+class StagedOutputs;
+
+// Genes in rows (first column = gene), samples in columns; TSV/CSV[.gz], or .h5ad (obs = samples,
+// var = genes; X dense or sparse). Duplicated gene names are summed with a warning; non-numeric cells,
+// NaN/Inf, ragged rows, duplicated column names and empty gene names are InputErrors naming line and column.
+// `what` names the role in messages ("bulk", "signature").
+ExpressionTable read_expression_table(const std::string& path, const std::string& what);
+
+// One row per sample, first column = sample name, then numeric columns (proportions, truth fractions).
+SampleTable read_sample_table(const std::string& path, const std::string& what);
+
+// One gene per line ('#' comments and blank lines skipped; a TSV keeps its first column).
+std::vector<std::string> read_gene_list(const std::string& path);
+
+// Writers: to a path staged in `out` (atomic). `corner` is the header of the first column.
+void write_sample_table(StagedOutputs& out, const std::string& path, const SampleTable& table,
+                        const std::string& corner = "sample");
+void write_expression_table(StagedOutputs& out, const std::string& path, const ExpressionTable& table,
+                            const std::string& corner = "gene");
+
+}  // namespace blue

@@ -1,0 +1,58 @@
+#include "util/log.h"
+
+#include <spdlog/sinks/base_sink.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace blue::log {
+namespace {
+
+std::atomic<std::size_t> g_warnings{0};
+
+// Counts warnings on their way to stderr.
+class CountingSink : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    if (msg.level >= spdlog::level::warn) ++g_warnings;
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stderr);
+  }
+  void flush_() override { std::fflush(stderr); }
+};
+
+std::shared_ptr<spdlog::logger> make_logger() {
+  auto sink = std::make_shared<CountingSink>();
+  auto logger = std::make_shared<spdlog::logger>("blue", sink);
+  logger->set_pattern("%^%l%$ %H:%M:%S %v");
+  return logger;
+}
+
+struct Install {
+  Install() { spdlog::set_default_logger(make_logger()); }
+} g_install;
+
+}  // namespace
+
+void set_verbosity(Verbosity v) {
+  switch (v) {
+    case Verbosity::kQuiet: spdlog::set_level(spdlog::level::warn); break;
+    case Verbosity::kNormal: spdlog::set_level(spdlog::level::info); break;
+    case Verbosity::kVerbose: spdlog::set_level(spdlog::level::debug); break;
+  }
+}
+
+std::size_t warning_count() { return g_warnings.load(); }
+
+std::string preview(const std::vector<std::string>& items, std::size_t max_items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < max_items; ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  if (items.size() > max_items) out += fmt::format(" (and {} more)", items.size() - max_items);
+  return out;
+}
+
+}  // namespace blue::log
