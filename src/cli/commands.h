@@ -12,6 +12,9 @@ void register_deconvolve(CLI::App& app);
 void register_signature(CLI::App& app);
 void register_nnls(CLI::App& app);
 void register_evaluate(CLI::App& app);
+void register_report(CLI::App& app);
+void register_survival(CLI::App& app);
+void register_subtype(CLI::App& app);
 
 struct CommandEntry {
   const char* name;
@@ -21,7 +24,8 @@ struct CommandEntry {
 inline constexpr CommandEntry kCommands[] = {
     {"markers", register_markers},       {"simulate", register_simulate}, {"train", register_train},
     {"deconvolve", register_deconvolve}, {"signature", register_signature}, {"nnls", register_nnls},
-    {"evaluate", register_evaluate},
+    {"evaluate", register_evaluate},     {"report", register_report},     {"survival", register_survival},
+    {"subtype", register_subtype},
 };
 
 }  // namespace blue::cli

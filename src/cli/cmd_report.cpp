@@ -1,0 +1,13 @@
+// blue report: placeholder until its issue lands (the subcommand refuses to run rather than pretend).
+#include "cli/commands.h"
+#include "util/error.h"
+
+namespace blue::cli {
+
+void register_report(CLI::App& app) {
+  auto* cmd = app.add_subcommand("report", "(not available yet)");
+  cmd->allow_extras();
+  cmd->callback([] { throw UsageError("'blue report' is not implemented in this build"); });
+}
+
+}  // namespace blue::cli
