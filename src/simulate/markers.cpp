@@ -15,7 +15,7 @@ namespace {
 // Log-normalised values in compressed sparse columns (genes), built once from the CSR counts.
 struct CscLogNorm {
   std::vector<std::int64_t> colptr;
-  std::vector<std::int32_t> type;  // cell type of each stored value (all the rank test needs of the row)
+  std::vector<std::uint16_t> type;  // cell type of each stored value (all the rank test needs of the row)
   std::vector<float> value;        // log1p(count / cell_total * 1e4) > 0
 };
 
@@ -38,14 +38,14 @@ CscLogNorm log_normalised_columns(const Reference& ref) {
     for (std::int64_t j = m.indptr[r]; j < m.indptr[r + 1]; ++j) {
       if (m.data[j] <= 0.0f) continue;  // raw counts: only positive values are stored
       const std::int64_t at = next[m.indices[j]]++;
-      csc.type[at] = ref.cell_type_of[r];
+      csc.type[at] = static_cast<std::uint16_t>(ref.cell_type_of[r]);
       csc.value[at] = static_cast<float>(std::log1p(m.data[j] * scale));
     }
   }
   return csc;
 }
 
-std::uint64_t pack(float value, std::int32_t type) {
+std::uint64_t pack(float value, std::uint16_t type) {
   std::uint32_t bits;
   std::memcpy(&bits, &value, sizeof bits);  // positive floats order like their bit patterns
   return (static_cast<std::uint64_t>(bits) << 32) | static_cast<std::uint32_t>(type);
@@ -125,6 +125,7 @@ OneVsRest one_vs_rest_wilcoxon(const Reference& ref) {
   const std::size_t k_types = ref.n_types();
   const std::size_t n_genes = ref.n_genes();
   const auto n_cells = static_cast<std::int64_t>(ref.n_cells());
+  if (k_types > 65535) throw InputError(ref.source + ": more than 65535 cell types; check the label column");
   std::vector<double> type_size(k_types, 0.0);
   for (auto t : ref.cell_type_of) type_size[t] += 1.0;
   const CscLogNorm csc = log_normalised_columns(ref);
