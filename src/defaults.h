@@ -34,5 +34,6 @@ inline constexpr double kMinSharedGeneFraction = 0.5;    // reference vs bulk: f
 inline constexpr double kNnlsTolerance = 1e-10;  // relative KKT tolerance
 inline constexpr int kNnlsMaxIterations = 0;     // 0 = 3 x number of cell types
 inline constexpr int kNnlsMinGenes = 10;
+inline constexpr double kLogLooksMax = 50.0;  // bulk with max below this and non-integers "looks log2"
 
 }  // namespace blue::defaults
