@@ -8,7 +8,7 @@
 namespace blue {
 namespace {
 
-constexpr double kWidth = 760, kLeft = 90, kRight = 560, kTop = 50, kBottom = 370;  // plot area
+constexpr double kWidth = 900, kLeft = 130, kRight = 600, kTop = 50, kBottom = 370;  // plot area
 constexpr double kRowHeight = 18;
 const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
@@ -99,7 +99,8 @@ std::string risk_table(const std::vector<survival::KmCurve>& curves, const Scale
                                 10, y);
   for (std::size_t g = 0; g < curves.size(); ++g) {
     y += kRowHeight;
-    out += fmt::format("<text x=\"10\" y=\"{}\" fill=\"{}\">{}</text>", y, colour(g), xml_escape(curves[g].group));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\" text-anchor=\"end\">{}</text>", kLeft - 25, y, colour(g),
+                       xml_escape(curves[g].group));
     for (double t = 0; t <= sc.tmax + 1e-9 * step; t += step)
       out += fmt::format("<text class=\"at-risk\" x=\"{:.2f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", sc.x(t), y,
                          n_at_risk(curves[g], t));
@@ -130,7 +131,7 @@ std::string km_svg(const std::vector<survival::KmCurve>& curves, const KmPlotOpt
     if (!c.steps.empty()) tmax = std::max(tmax, c.steps.back().time);
   const double step = tick_step(tmax, 6);
   const Scale sc{std::ceil(tmax / step) * step};
-  const double height = kBottom + 80 + kRowHeight * curves.size();
+  const double height = kBottom + 95 + kRowHeight * curves.size();
   std::string out = fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
