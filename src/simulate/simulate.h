@@ -16,6 +16,15 @@ Split parse_split(const std::string& name);  // "train" | "val" | "test"
 const char* split_name(Split split);
 
 // The 80/10/10 split of every cell type's cells: a function of the reference and split_seed alone.
+// Per type (n cells, n >= 3 else InputError suggesting --exclude-types/--merge-types): the cells of the
+// type, in reference order, are shuffled with Rng(split_seed, FNV-1a hash of the type name); validation
+// and test each take round(0.1 n) cells (halves up, at least 1), train the rest (first train, then
+// validation, then test in the shuffled order). Each pool is returned sorted by row index.
+struct SplitSizes {
+  std::int64_t train = 0, validation = 0, test = 0;
+};
+SplitSizes split_sizes(std::int64_t n_cells_of_type);
+
 struct CellSplit {
   // pools[split][type] = row indices of the reference's cells
   std::array<std::vector<std::vector<std::int64_t>>, 3> pools;
@@ -25,7 +34,11 @@ CellSplit split_cells(const Reference& ref, std::uint64_t split_seed = defaults:
 struct SimulationOptions {
   int samples = defaults::kSimulatedSamples;  // N flat-Dirichlet samples; dominant-type samples are added
   int cells_per_sample = defaults::kCellsPerSample;
-  double sparse_fraction = 0.0;  // fraction of samples in which a random subset of types is absent
+  // Fraction of samples in which a random subset of types is absent: the first round(F * total) samples
+  // of the shuffled order. In each, the number of absent types a is uniform in [1, K-1], the absent types
+  // a uniformly random a-subset; their proportions are set to 0 and the others renormalised before cells
+  // are drawn. Needs K >= 2.
+  double sparse_fraction = 0.0;
   std::uint64_t seed = defaults::kSeed;
 };
 
@@ -42,9 +55,25 @@ struct Pseudobulk {
 // Number of samples that simulate() will make for `options` and `n_types` (flat + dominant extras).
 std::size_t simulated_sample_count(int samples, std::size_t n_types);
 
+// Sample design (METHOD 2.1): `samples` flat Dirichlet(1,...,1) draws, then for every type k and every
+// alpha_k in {50, 15, 5} (others 1) `extra` draws, extra = the largest multiple of 100 not above
+// samples / K, else of 10, else 10. The list of designs is shuffled with Rng(seed, 0); sample i then uses
+// its own Rng(seed, i + 1) for its proportions, its absent types and its cells, so the result does not
+// depend on the thread count. Cells of type k: ceil(cells_per_sample * p_k), drawn uniformly with
+// replacement from pools[k]; the reported proportions are the counts drawn over their total.
 // Simulates from the cells of `pools` (per type, as in CellSplit::pools[split]) restricted to the
 // reference columns `gene_columns`. Deterministic for a given seed whatever the thread count.
 Pseudobulk simulate(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
                     const std::vector<std::vector<std::int64_t>>& pools, const SimulationOptions& options);
+
+// The reference columns of `genes` (exact names). Genes the reference lacks: InputError listing them.
+std::vector<std::int32_t> reference_gene_columns(const Reference& ref, const std::vector<std::string>& genes);
+// 0, 1, ..., n_genes - 1.
+std::vector<std::int32_t> all_gene_columns(const Reference& ref);
+
+// The .h5ad layout of `blue simulate`: X = bulk, obs names sample_0.., var = genes,
+// obsm/proportions, uns/cell_types (order of the proportion columns and of the layers),
+// layers/<cell type> = GEP ('/' in a type name becomes '_': HDF5 paths cannot hold it).
+DenseAnnData pseudobulk_to_anndata(const Pseudobulk& pb);
 
 }  // namespace blue

@@ -1,0 +1,80 @@
+// METHOD 3: evaluation of predicted proportions and per-sample cell-type profiles (GEPs) against a truth,
+// through an explicit predicted -> truth cell-type mapping.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/types.h"
+
+namespace blue {
+
+// Predicted type -> truth type. Several predicted types may share a truth type (their values are summed).
+struct TypeMap {
+  std::string source;  // file it was read from, or "identity"
+  std::vector<std::pair<std::string, std::string>> pairs;
+};
+
+// A TSV/CSV with a header naming the columns `predicted` and `truth` (others ignored). A predicted type
+// listed twice, or an empty name, is an InputError naming the line.
+TypeMap read_type_map(const std::string& path);
+
+// Without a map: every predicted name that is also a truth name maps onto itself.
+TypeMap identity_map(const std::vector<std::string>& predicted, const std::vector<std::string>& truth);
+
+// For each name of `want` (in order), its index in `have`. Any name of either list missing from the other
+// is an InputError listing the mismatches on both sides.
+std::vector<Eigen::Index> match_names(const std::vector<std::string>& want, const std::vector<std::string>& have,
+                                      const std::string& want_what, const std::string& have_what,
+                                      const std::string& kind);
+
+struct MetricRow {
+  std::string type;  // truth type, or "overall"
+  std::size_t n = 0;  // values compared (samples; for "overall": samples x types)
+  double ccc, pearson, spearman, mae, rmse;
+};
+
+struct ProportionEvaluation {
+  std::vector<std::string> samples;                          // truth order
+  std::vector<MetricRow> rows;                               // per truth type with a source, then "overall"
+  std::map<std::string, std::vector<std::string>> sources;   // truth type -> predicted types summed
+  std::vector<std::string> unmapped_predicted;               // predicted columns the map does not use
+  std::vector<std::string> truth_without_source;             // truth columns nothing maps onto (not scored)
+};
+
+// Matches samples by name (all must match), sums predicted columns into truth types, and scores each
+// truth type across samples and all (sample, type) values pooled.
+ProportionEvaluation evaluate_proportions(const SampleTable& predicted, const SampleTable& truth,
+                                          const TypeMap& map);
+
+struct GepMetricRow {
+  std::string type;               // truth layer name
+  std::size_t n_samples = 0, n_genes = 0;
+  double ccc_mean_profile;        // CCC across genes of the sample-averaged profiles
+  double median_sample_pearson;   // median over samples of the across-gene Pearson r
+  double median_gene_pearson;     // median over varying genes of the across-sample Pearson r
+  std::size_t n_varying_genes = 0;  // genes whose truth varies across samples
+};
+
+struct GepEvaluation {
+  std::vector<GepMetricRow> rows;
+  std::vector<std::string> unmapped_predicted;
+  std::vector<std::string> truth_without_source;
+};
+
+// Layers are cell types (obs = samples, var = genes), compared as stored. Samples are matched by name
+// (all must match); genes by name over the shared ones (none shared: InputError). The map must be
+// one-to-one here: a truth type with several predicted sources is an InputError. A gene whose prediction
+// is constant while its truth varies counts as r = 0.
+GepEvaluation evaluate_geps(const DenseAnnData& predicted, const DenseAnnData& truth, const TypeMap& map);
+
+// The tables written by `blue evaluate` and their JSON twin.
+std::string proportion_metrics_tsv(const ProportionEvaluation& ev);
+std::string gep_metrics_tsv(const GepEvaluation& ev);
+nlohmann::json to_json(const ProportionEvaluation& ev);
+nlohmann::json to_json(const GepEvaluation& ev);
+
+}  // namespace blue

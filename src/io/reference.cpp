@@ -1,0 +1,128 @@
+// read_reference: a labelled single-cell reference from .h5ad or 10x + labels, cleaned up the same way
+// for both (unlabelled cells dropped, duplicated genes summed, cell types sorted).
+#include "io/reference.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "io/csr.h"
+#include "io/h5ad_reader.h"
+#include "io/tenx_reader.h"
+#include "io/text_reader.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace blue {
+namespace {
+
+struct RawReference {
+  std::string source;
+  CsrMatrix counts;
+  std::vector<std::string> genes, cells, labels;  // labels: "" or NA-like = missing
+};
+
+RawReference read_h5ad_reference(const ReferenceOptions& o) {
+  H5adFile file(o.path);
+  if (o.label_key.empty()) throw UsageError(o.path + ": no label key given (--label-key, an obs column)");
+  RawReference raw;
+  raw.labels = file.column("obs", o.label_key);
+  H5adMatrix m = file.matrix(o.layer, o.gene_column);
+  raw.counts = std::move(m.counts);
+  raw.genes = std::move(m.var_names);
+  raw.cells = std::move(m.obs_names);
+  return raw;
+}
+
+RawReference read_10x_reference(const ReferenceOptions& o) {
+  if (o.labels_path.empty())
+    throw UsageError(o.path + ": a 10x reference needs --labels FILE (CSV/TSV with a barcode and a label column)");
+  if (o.label_key.empty()) throw UsageError("no label key given (--label-key, a column of " + o.labels_path + ")");
+  if (!o.layer.empty() || !o.gene_column.empty())
+    log::warn("io", "--layer and --gene-column apply to .h5ad references only; ignored for {}", o.path);
+  TenxMatrix m = read_10x(o.path);
+  RawReference raw;
+  raw.labels = read_label_table(o.labels_path, o.barcode_column, o.label_key, m.barcodes);
+  raw.counts = std::move(m.counts);
+  raw.genes = std::move(m.genes);
+  raw.cells = std::move(m.barcodes);
+  return raw;
+}
+
+void drop_unlabelled(RawReference& raw) {
+  std::vector<char> keep(raw.cells.size());
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < keep.size(); ++i) kept += keep[i] = !is_missing_label(raw.labels[i]);
+  if (kept == 0)
+    throw InputError(fmt::format("{}: all {} cells have a missing label; check the label column", raw.source, keep.size()));
+  if (kept == keep.size()) return;
+  log::warn("io", "{}: {} of {} cells have a missing label (empty, NA or NaN) and are dropped", raw.source,
+            keep.size() - kept, keep.size());
+  keep_rows(raw.counts, keep);
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    if (!keep[i]) continue;
+    if (out != i) {
+      raw.cells[out] = std::move(raw.cells[i]);
+      raw.labels[out] = std::move(raw.labels[i]);
+    }
+    ++out;
+  }
+  raw.cells.resize(out);
+  raw.labels.resize(out);
+}
+
+void merge_duplicate_genes(RawReference& raw) {
+  std::vector<std::int32_t> target;
+  std::vector<std::string> duplicated;
+  std::vector<std::string> unique = unique_names(raw.genes, target, duplicated);
+  for (const auto& g : unique)
+    if (g.empty()) throw InputError(raw.source + ": a gene name is empty (check --gene-column or the genes file)");
+  if (duplicated.empty()) return;
+  log::warn("io", "{}: {} gene names repeat and their counts were summed: {}", raw.source, duplicated.size(),
+            log::preview(duplicated));
+  merge_columns(raw.counts, target, static_cast<std::int64_t>(unique.size()));
+  raw.genes = std::move(unique);
+}
+
+Reference finish(RawReference&& raw) {
+  if (raw.counts.rows == 0 || raw.counts.cols == 0 || raw.counts.nnz() == 0)
+    throw InputError(fmt::format("{}: empty matrix ({} cells x {} genes, {} non-zero values); expected raw counts",
+                                 raw.source, raw.counts.rows, raw.counts.cols, raw.counts.nnz()));
+  drop_unlabelled(raw);
+  merge_duplicate_genes(raw);
+  Reference ref;
+  ref.source = raw.source;
+  ref.cell_types = raw.labels;
+  std::sort(ref.cell_types.begin(), ref.cell_types.end());
+  ref.cell_types.erase(std::unique(ref.cell_types.begin(), ref.cell_types.end()), ref.cell_types.end());
+  std::map<std::string, std::int32_t> index;
+  for (std::size_t t = 0; t < ref.cell_types.size(); ++t) index[ref.cell_types[t]] = static_cast<std::int32_t>(t);
+  ref.cell_type_of.reserve(raw.labels.size());
+  for (const auto& l : raw.labels) ref.cell_type_of.push_back(index[l]);
+  ref.counts = std::move(raw.counts);
+  ref.genes = std::move(raw.genes);
+  ref.cells = std::move(raw.cells);
+  log::info("io", "{}: {} cells x {} genes, {} non-zero values, {} cell types", ref.source, ref.n_cells(),
+            ref.n_genes(), ref.counts.nnz(), ref.n_types());
+  return ref;
+}
+
+}  // namespace
+
+Reference read_reference(const ReferenceOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (options.path.empty()) throw UsageError("no reference given (--reference)");
+  if (!fs::exists(options.path, ec))
+    throw InputError(options.path + ": reference not found (expected an .h5ad file, a 10x directory or a "
+                     "matrix.mtx[.gz] file)");
+  bool h5ad = !fs::is_directory(options.path, ec) && ends_with(to_lower(options.path), ".h5ad");
+  RawReference raw = h5ad ? read_h5ad_reference(options) : read_10x_reference(options);
+  raw.source = options.path;
+  return finish(std::move(raw));
+}
+
+}  // namespace blue

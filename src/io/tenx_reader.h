@@ -1,0 +1,30 @@
+// Reading 10x-style Matrix Market output: matrix.mtx[.gz] (genes x cells) with genes.tsv / features.tsv
+// and barcodes.tsv (each optionally .gz) beside it, and the label table that goes with it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "io/types.h"
+
+namespace blue {
+
+struct TenxMatrix {
+  std::string matrix_path;
+  CsrMatrix counts;                 // cells x genes (transposed from the file)
+  std::vector<std::string> genes;   // 2nd column of genes/features.tsv when present (symbol), else the 1st
+  std::vector<std::string> barcodes;
+};
+
+// `path`: a directory holding matrix.mtx[.gz], or the matrix file itself.
+TenxMatrix read_10x(const std::string& path);
+
+// Parses a Matrix Market coordinate file (integer, real or pattern; general) into a cells x genes CSR.
+CsrMatrix read_matrix_market(const std::string& path);
+
+// Reads labels for `barcodes` from a CSV/TSV with a header: barcode column by name (or the first column
+// when `barcode_column` is empty) and the label column `label_key`. Barcodes without a row get "" (and a
+// warning); rows whose barcode is not in `barcodes` are counted in a warning.
+std::vector<std::string> read_label_table(const std::string& path, const std::string& barcode_column,
+                                          const std::string& label_key, const std::vector<std::string>& barcodes);
+
+}  // namespace blue
