@@ -11,7 +11,7 @@
 #include "analysis/survival/km.h"
 #include "analysis/survival/logrank.h"
 #include "analysis/survival/special.h"
-#include "analysis/text_table.h"
+#include "analysis/keyed_table.h"
 #include "util/error.h"
 
 using namespace blue;
@@ -65,11 +65,11 @@ struct Cohort {
   std::vector<std::string> ids;
   std::vector<double> time;
   std::vector<int> event;
-  TextTable table;
+  KeyedTable table;
 };
 
 Cohort load(const std::string& file) {
-  Cohort c{{}, {}, {}, TextTable::read(kDir + file, "test")};
+  Cohort c{{}, {}, {}, KeyedTable::read(kDir + file, "test")};
   for (std::size_t r = 0; r < c.table.rows(); ++r) {
     c.ids.push_back(c.table.keys()[r]);
     c.time.push_back(*parse_number(c.table.cell(r, c.table.column("time"))));

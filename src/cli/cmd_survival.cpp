@@ -74,9 +74,9 @@ void run(const SurvivalOptions& o) {
   if (!o.event_coding.empty()) spec.coding = survival::parse_event_coding(o.event_coding);
   spec.covariates = split_list(o.covariates);
   spec.drop_missing = o.drop_missing;
-  const TextTable clinical = TextTable::read(o.clinical, "clinical");
-  std::optional<TextTable> groups;
-  if (!o.groups.empty()) groups = TextTable::read(o.groups, "groups");
+  const KeyedTable clinical = KeyedTable::read(o.clinical, "clinical");
+  std::optional<KeyedTable> groups;
+  if (!o.groups.empty()) groups = KeyedTable::read(o.groups, "groups");
   if (!o.group_col.empty()) {
     spec.groups = groups ? &*groups : &clinical;
     spec.group_col = o.group_col;

@@ -26,7 +26,7 @@ class Problems {
   std::vector<std::string> list_;
 };
 
-std::string where(const TextTable& t, std::size_t row, const std::string& col) {
+std::string where(const KeyedTable& t, std::size_t row, const std::string& col) {
   return "line " + std::to_string(t.line_of(row)) + " (id '" + t.keys()[row] + "'), column '" + col + "'";
 }
 
@@ -58,11 +58,11 @@ bool event_missing(const std::string& v, const EventCoding& coding) {
 }
 
 // True when the row has a missing value in any used column of `table`.
-bool row_has_missing(const TextTable& table, std::size_t row, const std::vector<Column>& cols) {
+bool row_has_missing(const KeyedTable& table, std::size_t row, const std::vector<Column>& cols) {
   return std::any_of(cols.begin(), cols.end(), [&](const Column& c) { return is_missing_value(table.cell(row, c.index)); });
 }
 
-void add_covariate(SurvivalCohort& c, const TextTable& t, const std::vector<std::size_t>& rows, const Column& col) {
+void add_covariate(SurvivalCohort& c, const KeyedTable& t, const std::vector<std::size_t>& rows, const Column& col) {
   std::vector<std::string> values;
   bool numeric = true;
   for (auto r : rows) {
@@ -95,7 +95,7 @@ void add_covariate(SurvivalCohort& c, const TextTable& t, const std::vector<std:
 }
 
 // Rows of the clinical table kept after the join with the groups table and the missing-value rule.
-std::vector<std::size_t> select_rows(SurvivalCohort& c, const TextTable& clinical, const CohortSpec& spec,
+std::vector<std::size_t> select_rows(SurvivalCohort& c, const KeyedTable& clinical, const CohortSpec& spec,
                                      const std::vector<Column>& used, const Column& ec,
                                      std::vector<std::size_t>& group_rows) {
   std::vector<std::size_t> rows;
@@ -123,7 +123,7 @@ std::vector<std::size_t> select_rows(SurvivalCohort& c, const TextTable& clinica
   return rows;
 }
 
-void read_time_event(SurvivalCohort& c, const TextTable& t, const std::vector<std::size_t>& rows, const Column& tc,
+void read_time_event(SurvivalCohort& c, const KeyedTable& t, const std::vector<std::size_t>& rows, const Column& tc,
                      const Column& ec, const EventCoding& coding) {
   Problems problems;
   for (auto r : rows) {
@@ -147,7 +147,7 @@ void read_time_event(SurvivalCohort& c, const TextTable& t, const std::vector<st
   problems.throw_if_any("the " + t.what() + " table '" + t.path() + "' has unusable survival data");
 }
 
-void check_covariates(const TextTable& t, const std::vector<std::size_t>& rows, const std::vector<Column>& covs) {
+void check_covariates(const KeyedTable& t, const std::vector<std::size_t>& rows, const std::vector<Column>& covs) {
   Problems problems;
   for (const auto& col : covs)
     for (auto r : rows)
@@ -189,7 +189,7 @@ std::vector<std::string> sorted_levels(std::vector<std::string> values) {
   return values;
 }
 
-SurvivalCohort build_cohort(const TextTable& clinical, const CohortSpec& spec) {
+SurvivalCohort build_cohort(const KeyedTable& clinical, const CohortSpec& spec) {
   SurvivalCohort c;
   const Column tc{spec.time_col, clinical.column(spec.time_col)};
   const Column ec{spec.event_col, clinical.column(spec.event_col)};

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/text_table.h"
+#include "analysis/keyed_table.h"
 
 namespace blue::survival {
 
@@ -20,7 +20,7 @@ EventCoding parse_event_coding(const std::string& spec);
 struct CohortSpec {
   std::string time_col, event_col;
   EventCoding coding;
-  const TextTable* groups = nullptr;  // may be the clinical table itself
+  const KeyedTable* groups = nullptr;  // may be the clinical table itself
   std::string group_col;              // empty: no groups
   std::vector<std::string> covariates;
   bool drop_missing = false;          // drop patients with a missing value (else: InputError)
@@ -39,7 +39,7 @@ struct SurvivalCohort {
   std::vector<std::string> dropped_missing;   // dropped for a missing value (with drop_missing)
 };
 
-SurvivalCohort build_cohort(const TextTable& clinical, const CohortSpec& spec);
+SurvivalCohort build_cohort(const KeyedTable& clinical, const CohortSpec& spec);
 
 // The sorted distinct values of `values`: numerically when all parse as numbers, else by text.
 std::vector<std::string> sorted_levels(std::vector<std::string> values);

@@ -1,6 +1,6 @@
-// A generic delimited text table with text cells (clinical tables: ids, numbers, categories, "NA").
-// TSV, or CSV when the name ends in .csv[.gz]; gzip-compressed or plain. The first line is the header; the
-// first column is the row key (patient or sample id), unique. Blank lines and lines starting with '#' are
+// A keyed delimited text table with text cells (clinical tables: ids, numbers, categories, "NA"). TSV or
+// CSV as io/text_reader.h reads them (delimiter from the extension or the first line, quoted fields, gzip
+// or plain). The first line is the header; the first column is the row key (patient or sample id), unique. Blank lines and lines starting with '#' are
 // skipped. Ragged rows, duplicated keys or column names and empty keys are InputErrors naming file and line.
 #pragma once
 #include <optional>
@@ -10,10 +10,10 @@
 
 namespace blue {
 
-class TextTable {
+class KeyedTable {
  public:
   // `what` names the table's role in messages ("clinical", "groups").
-  static TextTable read(const std::string& path, const std::string& what);
+  static KeyedTable read(const std::string& path, const std::string& what);
 
   const std::string& path() const { return path_; }
   const std::string& what() const { return what_; }
