@@ -58,4 +58,21 @@ inline constexpr int kFastBatchSize = 64;
 inline constexpr double kFastLearningRate = 1e-3;
 inline constexpr int kFastLrStepEpochs = 20;
 
+// Survival statistics (METHOD 4); the same defaults as R's survival package
+inline constexpr double kConfidenceLevel = 0.95;  // KM and hazard-ratio confidence intervals
+inline constexpr int kCoxMaxIterations = 20;      // coxph.control(iter.max)
+inline constexpr double kCoxTolerance = 1e-9;     // coxph.control(eps): relative change of the log likelihood
+
+// Subtyping (METHOD 4)
+inline constexpr int kSubtypeTopGenes = 500;        // most variable genes per cell type used as features
+inline constexpr int kSubtypeMinK = 2;              // consensus clustering range of the number of subtypes
+inline constexpr int kSubtypeMaxK = 8;
+inline constexpr int kConsensusResamples = 100;     // subsamples per k
+inline constexpr double kConsensusFraction = 0.8;   // patients per subsample
+inline constexpr int kConsensusRestarts = 5;        // k-means restarts per subsample
+inline constexpr int kKmeansRestarts = 50;          // k-means restarts for the final subtypes
+inline constexpr double kPrognosticFdr = 0.1;       // BH-adjusted univariate Cox p below this: signature gene
+inline constexpr int kTransferFolds = 5;            // cross-validation folds of the subtype classifier
+inline constexpr double kCentroidShrinkage = 0.0;   // nearest shrunken centroid threshold (0 = plain centroids)
+
 }  // namespace blue::defaults
