@@ -2,6 +2,7 @@
 // CSR/CSC/dense X, layers, raw, old and new categorical encodings, LZF, broken files; and pbmc68k_reduced.
 #include <gtest/gtest.h>
 
+#include "io/h5_util.h"
 #include "io/reference.h"
 #include "io/tables.h"
 #include "io_test_util.h"
@@ -154,4 +155,44 @@ TEST(IoH5ad, ExpressionTableFromH5adIsTransposed) {
   EXPECT_DOUBLE_EQ(t.values(3, 2), 6.0);  // G4 in c3
   EXPECT_DOUBLE_EQ(t.values(4, 3), 8.0);  // G5 in c4
   EXPECT_DOUBLE_EQ(t.values.sum(), 36.0);
+}
+
+namespace {
+
+// A do-nothing "compression" filter, registered only while writing, so that the reader finds it missing
+// the way a file compressed with a plugin this build lacks (blosc, zstd, ...) would look.
+size_t identity_filter(unsigned, size_t, const unsigned[], size_t nbytes, size_t*, void**) { return nbytes; }
+constexpr H5Z_filter_t kFakeFilter = 32099;
+
+}  // namespace
+
+TEST(IoH5ad, UnavailableCompressionFilterSaysHowToRewrite) {
+  blue::test::TempDir dir;
+  std::string path = dir.file("filtered.h5ad");
+  std::filesystem::copy_file(fixture("new_csr_int64.h5ad"), path);
+  const H5Z_class2_t cls = {H5Z_CLASS_T_VERS, kFakeFilter, 1, 1, "fake", nullptr, nullptr, identity_filter};
+  ASSERT_GE(H5Zregister(&cls), 0);
+  {
+    h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+    ASSERT_GE(H5Ldelete(file.get(), "X/data", H5P_DEFAULT), 0);
+    hsize_t n = 8, chunk = 4;
+    h5::Handle space(H5Screate_simple(1, &n, nullptr));
+    h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    H5Pset_filter(dcpl.get(), kFakeFilter, H5Z_FLAG_MANDATORY, 0, nullptr);
+    h5::Handle d(H5Dcreate2(file.get(), "X/data", H5T_NATIVE_FLOAT, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    const float values[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    ASSERT_GE(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), 0);
+  }
+  ASSERT_GE(H5Zunregister(kFakeFilter), 0);
+  expect_error<InputError>([&] {
+    ReferenceOptions o;
+    o.path = path;
+    o.label_key = "cell_type";
+    read_reference(o);
+  }, {"filtered.h5ad", "'X/data'", "filter 32099", "compression=\"gzip\""});
+}
+
+TEST(IoH5ad, PreAnndata07CompoundObsIsExplained) {
+  expect_error<InputError>([] { load("old_compound_obs.h5ad"); }, {"old_compound_obs.h5ad", "pre-0.7", "write_h5ad"});
 }
