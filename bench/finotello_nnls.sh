@@ -6,7 +6,7 @@
 # cells, gamma-delta T, macrophages, mast cells and eosinophils have no counterpart in the truth).
 set -eu
 BLUE=${1:-build/blue}
-OUT=${2:-bench_out/finotello}
+OUT=${2:-out/finotello_nnls}
 DATA=../shared/data
 BULK=$DATA/finotello_pbmc/GSE107572_bulk_expression.tsv.gz
 TRUTH=$DATA/finotello_pbmc/GSE107572_ground_truth_fractions.tsv
