@@ -58,6 +58,10 @@ inline constexpr int kFastBatchSize = 64;
 inline constexpr double kFastLearningRate = 1e-3;
 inline constexpr int kFastLrStepEpochs = 20;
 
+// HTML report (blue report)
+inline constexpr int kReportMarkersPerType = 10;         // --markers-per-type: heatmap rows per cell type
+inline constexpr int kReportMaxHeatmapSamples = 200;     // --max-heatmap-samples: heatmap columns shown
+
 // Survival statistics (METHOD 4); the same defaults as R's survival package
 inline constexpr double kConfidenceLevel = 0.95;  // KM and hazard-ratio confidence intervals
 inline constexpr int kCoxMaxIterations = 20;      // coxph.control(iter.max)

@@ -14,15 +14,6 @@ const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff
 
 const char* colour(std::size_t g) { return kPalette[g % (sizeof kPalette / sizeof *kPalette)]; }
 
-// Round tick spacing (1, 2 or 5 x 10^k) giving about `target` intervals up to `max`.
-double tick_step(double max, int target) {
-  if (max <= 0) return 1;
-  double raw = max / target, mag = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (raw <= m * mag) return m * mag;
-  return 10 * mag;
-}
-
 struct Scale {
   double tmax;
   double x(double t) const { return kLeft + (kRight - kLeft) * (tmax > 0 ? t / tmax : 0); }
@@ -111,25 +102,11 @@ std::string risk_table(const std::vector<survival::KmCurve>& curves, const Scale
 
 }  // namespace
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string km_svg(const std::vector<survival::KmCurve>& curves, const KmPlotOptions& o) {
   double tmax = 0;
   for (const auto& c : curves)
     if (!c.steps.empty()) tmax = std::max(tmax, c.steps.back().time);
-  const double step = tick_step(tmax, 6);
+  const double step = svg::nice_step(tmax, 6);
   const Scale sc{std::ceil(tmax / step) * step};
   const double height = kBottom + 95 + kRowHeight * curves.size();
   std::string out = fmt::format(

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/survival/km.h"
+#include "report/svg.h"  // xml_escape
 
 namespace blue {
 
@@ -15,8 +16,5 @@ struct KmPlotOptions {
 };
 
 std::string km_svg(const std::vector<survival::KmCurve>& curves, const KmPlotOptions& options = {});
-
-// Escapes &, <, >, " for SVG text and attributes.
-std::string xml_escape(const std::string& s);
 
 }  // namespace blue
