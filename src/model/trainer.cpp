@@ -311,9 +311,10 @@ TrainResult train_network(const Architecture& arch, const TrainingSet& train, co
     r.samples_per_second = static_cast<double>(train.n()) / r.seconds;
     s.log.push_back(r);
     s.epochs_done = epoch;
-    bool best = std::isfinite(v.total) && v.total < s.best_loss;
+    const double score = o.select_by_proportion ? v.proportion : v.total;
+    bool best = std::isfinite(score) && score < s.best_loss;
     if (best) {
-      s.best_loss = v.total;
+      s.best_loss = score;
       s.best_epoch = epoch;
       s.best_weights = net.save_weights();
     }

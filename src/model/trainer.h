@@ -40,6 +40,8 @@ struct TrainOptions {
   std::string device = "cpu";
   std::string checkpoint_path;  // "" = no checkpoints (tests)
   bool resume = false;          // continue from checkpoint_path when it exists
+  // Which validation loss picks the best epoch: the total (METHOD 2.5) or the proportion term alone.
+  bool select_by_proportion = false;
   bool progress = true;         // progress bar on stderr (when it is a terminal) and one line per epoch
 };
 
