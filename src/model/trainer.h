@@ -74,7 +74,4 @@ Losses evaluate_losses(const Network& net, const TrainingSet& set, double propor
 TrainResult train_network(const Architecture& arch, const TrainingSet& train, const TrainingSet& val,
                           const TrainOptions& options, const nlohmann::json& identity);
 
-// Lin's concordance correlation coefficient of two equally long vectors.
-double concordance(const std::vector<double>& a, const std::vector<double>& b);
-
 }  // namespace blue::model
