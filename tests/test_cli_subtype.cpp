@@ -74,3 +74,29 @@ TEST(CliSubtype, OptionProblemsAreAllReported) {
     EXPECT_NE(msg.find(part), std::string::npos) << part << "\n" << msg;
   fs::remove(err);
 }
+
+TEST(CliSubtype, GepLayersAndProportionsSideBySide) {
+  const std::string dir = std::string(BLUE_FIXTURES) + "/subtype/";
+  fs::path d = fs::temp_directory_path() / ("blue_cli_subtype_gep_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  const std::string common = " --clinical " + kClinical + " --time time --event event --match-prefix --k-max 4 --resamples 10 ";
+  int code = run("--gep " + dir + "gep_small.h5ad --proportions " + dir + "proportions_small.tsv" + common + "--out " +
+                     (d / "o").string(),
+                 d / "err.txt");
+  ASSERT_EQ(code, 0) << slurp(d / "err.txt");
+  const std::string comparison = slurp(d / "o/comparison.tsv");
+  EXPECT_NE(comparison.find("\nprofiles\t60\t"), std::string::npos) << comparison;  // 2 layers x 30 genes
+  EXPECT_NE(comparison.find("\nproportions\t3\t"), std::string::npos) << comparison;
+  EXPECT_TRUE(fs::exists(d / "o/survival_proportions/km.svg"));
+  EXPECT_EQ(lines(d / "o/subtypes.tsv"), 1 + 38);  // 40 samples, 2 without a usable patient
+  // One layer only; an absent layer is an input error naming the layers there are.
+  code = run("--gep " + dir + "gep_small.h5ad --cell-types TypeB" + common + "--out " + (d / "b").string(), d / "err.txt");
+  ASSERT_EQ(code, 0) << slurp(d / "err.txt");
+  EXPECT_NE(slurp(d / "b/comparison.tsv").find("\nprofiles\t30\t"), std::string::npos);
+  code = run("--gep " + dir + "gep_small.h5ad --cell-types Monocytes" + common + "--out " + (d / "c").string(), d / "err.txt");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(slurp(d / "err.txt").find("no layer 'Monocytes'"), std::string::npos) << slurp(d / "err.txt");
+  EXPECT_FALSE(fs::exists(d / "c"));
+  fs::remove_all(d);
+}

@@ -116,11 +116,8 @@ void run(SubtypeCliOptions& o) {
   const auto profiles = subtype::solve(features, "profiles", c, o.analysis);
   std::optional<subtype::Solution> props;
   if (!o.proportions.empty()) {
-    auto p = subtype::align(subtype::read_proportion_profiles(o.proportions), c, false);
-    if (p.profiles.samples.size() != c.ids.size())
-      throw InputError(o.proportions + ": " + std::to_string(p.patients_without_sample.size()) +
-                       " patient(s) of the analysis have no row (rows must be named by the same sample ids as the profiles)");
-    props = subtype::solve(subtype::select_features(p.profiles, 1 << 30, {}), "proportions", c, o.analysis);
+    const auto p = subtype::select_samples(subtype::read_proportion_profiles(o.proportions), cohort.profiles.samples);
+    props = subtype::solve(subtype::select_features(p, 1 << 30, {}), "proportions", c, o.analysis);
   }
   const auto markers = subtype::subtype_markers(features, profiles.kmeans, profiles.consensus.best_k);
   const auto signature = subtype::prognostic_signature(cohort.profiles, c, o.analysis);

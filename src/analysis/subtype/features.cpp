@@ -102,6 +102,22 @@ ProfileSet subset_samples(const ProfileSet& p, const std::vector<std::size_t>& r
   return out;
 }
 
+ProfileSet select_samples(const ProfileSet& p, const std::vector<std::string>& samples) {
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < p.samples.size(); ++i) index.emplace(p.samples[i], i);
+  std::vector<std::size_t> rows;
+  std::vector<std::string> missing;
+  for (const auto& s : samples) {
+    auto it = index.find(s);
+    if (it == index.end()) missing.push_back(s);
+    else rows.push_back(it->second);
+  }
+  if (!missing.empty())
+    throw InputError(p.path + ": no row for " + std::to_string(missing.size()) + " sample(s) of the analysis: " +
+                     log::preview(missing) + " (rows must be named by the same sample ids as the profiles)");
+  return subset_samples(p, rows);
+}
+
 FeatureMatrix select_features(const ProfileSet& p, int top_genes, const std::vector<std::string>& gene_list) {
   Builder b(p.samples);
   std::unordered_map<std::string, Eigen::Index> gene_index;

@@ -30,6 +30,8 @@ void log2_transform(ProfileSet& p);
 
 // Keeps only samples[i] for i in `rows` (in that order).
 ProfileSet subset_samples(const ProfileSet& p, const std::vector<std::size_t>& rows);
+// The rows of `p` named `samples`, in that order; InputError listing the samples `p` lacks.
+ProfileSet select_samples(const ProfileSet& p, const std::vector<std::string>& samples);
 
 struct FeatureMatrix {
   std::vector<std::string> samples;
