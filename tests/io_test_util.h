@@ -5,7 +5,9 @@
 #include <zlib.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -32,6 +34,13 @@ class TempDir {
     gzwrite(f, content.data(), static_cast<unsigned>(content.size()));
     gzclose(f);
     return file(name);
+  }
+  // Writes `content` gzip-compressed to `name` with its last `cut` bytes removed (a truncated download).
+  std::string write_truncated_gz(const std::string& name, const std::string& content, std::size_t cut) const {
+    std::string full = write_gz(name + ".full", content);
+    std::ifstream in(full, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return write(name, bytes.substr(0, bytes.size() - std::min(cut, bytes.size())));
   }
   const std::filesystem::path& path() const { return path_; }
 

@@ -60,10 +60,52 @@ TEST(IoTables, TruncatedGzip) {
   TempDir dir;
   std::string content = "gene\ta\n";
   for (int i = 0; i < 20000; ++i) content += "G" + std::to_string(i) + "\t" + std::to_string(i * 7 % 1013) + "\n";
-  std::string full = dir.write_gz("full.tsv.gz", content);
-  std::ifstream in(full, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string cut = dir.write("cut.tsv.gz", bytes.substr(0, bytes.size() / 2));
-  EXPECT_EQ(read_expression_table(full, "bulk").genes.size(), 20000u);
+  EXPECT_EQ(read_expression_table(dir.write_gz("full.tsv.gz", content), "bulk").genes.size(), 20000u);
+  std::string cut = dir.write_truncated_gz("cut.tsv.gz", content, 20000);
   expect_error<InputError>([&] { read_expression_table(cut, "bulk"); }, {"cut.tsv.gz", "truncated or corrupt gzip"});
+}
+
+TEST(IoTables, DuplicatedSampleNamesInHeader) {
+  TempDir dir;
+  std::string path = dir.write("t.tsv", "gene\ts1\ts2\ts1\nX\t1\t2\t3\n");
+  expect_error<InputError>([&] { read_expression_table(path, "bulk"); }, {"t.tsv", "line 1", "'s1' appears twice", "columns 2 and 4"});
+}
+
+TEST(IoTables, DuplicatedSampleRows) {
+  TempDir dir;
+  std::string path = dir.write("p.tsv", "sample\tB\tT\nx\t0.5\t0.5\nx\t0.2\t0.8\n");
+  expect_error<InputError>([&] { read_sample_table(path, "truth"); }, {"p.tsv", "sample 'x'", "more than one row"});
+}
+
+TEST(IoTables, NanAndInfAreRejected) {
+  TempDir dir;
+  std::string path = dir.write("t.csv", "gene,a\nX,nan\n");
+  expect_error<InputError>([&] { read_expression_table(path, "bulk"); }, {"t.csv", "line 2", "column 2", "not a finite number"});
+}
+
+TEST(IoTables, EmptyTableAndEmptyGeneName) {
+  TempDir dir;
+  expect_error<InputError>([&] { read_expression_table(dir.write("e.tsv", ""), "bulk"); }, {"e.tsv", "empty bulk table"});
+  expect_error<InputError>([&] { read_expression_table(dir.write("h.tsv", "gene\ta\n"), "bulk"); }, {"h.tsv", "no data rows"});
+  expect_error<InputError>([&] { read_expression_table(dir.write("g.tsv", "gene\ta\n\t1\n"), "bulk"); },
+                           {"g.tsv", "line 2", "empty gene name"});
+}
+
+TEST(IoTables, RStyleHeaderWithoutCornerAndSampleTable) {
+  TempDir dir;
+  std::string path = dir.write("p.tsv", "B\tT\nx\t0.25\t0.75\ny\t1e-3\t0.999\n");
+  SampleTable t = read_sample_table(path, "truth");
+  EXPECT_EQ(t.samples, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(t.columns, (std::vector<std::string>{"B", "T"}));
+  EXPECT_DOUBLE_EQ(t.values(1, 0), 1e-3);
+  SampleTable truth = read_sample_table(shared_data("finotello_pbmc/GSE107572_ground_truth_fractions.tsv"), "truth");
+  EXPECT_EQ(truth.samples.size(), 9u);
+  EXPECT_EQ(truth.columns.size(), 8u);
+}
+
+TEST(IoTables, GeneListSkipsCommentsBlanksAndRepeats) {
+  TempDir dir;
+  std::string path = dir.write("g.txt", "# panel\nCD3E\n\nMS4A1\textra\nCD3E\n  NKG7 \n");
+  EXPECT_EQ(read_gene_list(path), (std::vector<std::string>{"CD3E", "MS4A1", "NKG7"}));
+  expect_error<InputError>([&] { read_gene_list(dir.write("e.txt", "# nothing\n")); }, {"e.txt", "empty"});
 }

@@ -152,7 +152,6 @@ template <typename T>
 std::vector<T> read_numeric(hid_t dataset, const std::string& file, const std::string& name, std::int64_t row0,
                             std::int64_t nrows) {
   require_class(dataset, file, name, true);
-  check_filters(dataset, file, name);
   Handle space(H5Dget_space(dataset));
   std::vector<std::int64_t> dims = shape(dataset);
   std::size_t total = 1;
@@ -173,6 +172,7 @@ std::vector<T> read_numeric(hid_t dataset, const std::string& file, const std::s
   hid_t mem_space = mem.valid() ? mem.get() : H5S_ALL;
   hid_t file_space = mem.valid() ? space.get() : H5S_ALL;
   if (H5Dread(dataset, mem_type<T>(), mem_space, file_space, H5P_DEFAULT, out.data()) < 0) {
+    check_filters(dataset, file, name);
     throw InputError(fmt::format("{}: cannot read dataset '{}' (corrupt file, or values that do not fit the "
                                  "expected numeric type)", file, name));
   }
@@ -191,7 +191,6 @@ bool is_string_type(hid_t dataset) {
 
 std::vector<std::string> read_strings(hid_t dataset, const std::string& file, const std::string& name) {
   require_class(dataset, file, name, false);
-  check_filters(dataset, file, name);
   Handle ftype(H5Dget_type(dataset));
   Handle space(H5Dget_space(dataset));
   hssize_t n = H5Sget_simple_extent_npoints(space.get());
@@ -200,16 +199,20 @@ std::vector<std::string> read_strings(hid_t dataset, const std::string& file, co
   Handle mtype(H5Tcopy(ftype.get()));
   if (H5Tis_variable_str(ftype.get()) > 0) {
     std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
-    if (n > 0 && H5Dread(dataset, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
+    if (n > 0 && H5Dread(dataset, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0) {
+      check_filters(dataset, file, name);
       throw InputError(fmt::format("{}: cannot read string dataset '{}'", file, name));
+    }
     for (char* p : ptrs) out.emplace_back(p ? p : "");
     if (n > 0) H5Dvlen_reclaim(mtype.get(), space.get(), H5P_DEFAULT, ptrs.data());
     return out;
   }
   std::size_t width = H5Tget_size(ftype.get());
   std::vector<char> buf(static_cast<std::size_t>(n) * width + 1, '\0');
-  if (n > 0 && H5Dread(dataset, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
+  if (n > 0 && H5Dread(dataset, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) {
+    check_filters(dataset, file, name);
     throw InputError(fmt::format("{}: cannot read string dataset '{}'", file, name));
+  }
   for (hssize_t i = 0; i < n; ++i) {
     const char* p = buf.data() + i * width;
     out.emplace_back(p, strnlen(p, width));

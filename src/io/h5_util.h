@@ -45,6 +45,7 @@ std::vector<std::string> list_children(hid_t group);
 std::vector<std::int64_t> shape(hid_t dataset);
 
 // Throws InputError if a dataset's compression filters are unavailable (naming the filter and the fix).
+// Called after a failed read, to explain it.
 void check_filters(hid_t dataset, const std::string& file, const std::string& name);
 
 // Reads a whole dataset (or the rows [row0, row0 + nrows) of a 2-D one when nrows >= 0) converted to the

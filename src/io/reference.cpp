@@ -42,9 +42,10 @@ RawReference read_10x_reference(const ReferenceOptions& o) {
   if (o.label_key.empty()) throw UsageError("no label key given (--label-key, a column of " + o.labels_path + ")");
   if (!o.layer.empty() || !o.gene_column.empty())
     log::warn("io", "--layer and --gene-column apply to .h5ad references only; ignored for {}", o.path);
-  TenxMatrix m = read_10x(o.path);
+  TenxFiles files = locate_10x(o.path);
   RawReference raw;
-  raw.labels = read_label_table(o.labels_path, o.barcode_column, o.label_key, m.barcodes);
+  raw.labels = read_label_table(o.labels_path, o.barcode_column, o.label_key, read_barcodes(files));  // fail fast
+  TenxMatrix m = read_10x(files);
   raw.counts = std::move(m.counts);
   raw.genes = std::move(m.genes);
   raw.cells = std::move(m.barcodes);

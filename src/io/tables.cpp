@@ -6,6 +6,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "io/csr.h"
 #include "io/h5ad_reader.h"
 #include "io/text_reader.h"
 #include "util/error.h"
@@ -100,17 +101,11 @@ TextTable read_text_table(const std::string& path, const std::string& what, cons
 
 // Sums rows that share a gene name (warning once), keeping the first occurrence's position.
 ExpressionTable merge_gene_rows(const std::string& path, const std::string& what, TextTable&& table) {
-  std::unordered_map<std::string, std::size_t> index;
-  std::vector<std::size_t> target(table.rows.size());
+  std::vector<std::int32_t> target;
   std::vector<std::string> duplicated;
   ExpressionTable out;
   out.source = path;
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    auto [it, fresh] = index.emplace(table.rows[r], out.genes.size());
-    if (fresh) out.genes.push_back(table.rows[r]);
-    else duplicated.push_back(table.rows[r]);
-    target[r] = it->second;
-  }
+  out.genes = unique_names(table.rows, target, duplicated);
   std::size_t n_cols = table.columns.size();
   out.columns = std::move(table.columns);
   out.values = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(out.genes.size()), static_cast<Eigen::Index>(n_cols));

@@ -128,25 +128,34 @@ CsrMatrix read_matrix_market(const std::string& path) {
   return csr_from_coordinates(h.cells, h.genes, cell_of, gene_of, values);
 }
 
-TenxMatrix read_10x(const std::string& path) {
+TenxFiles locate_10x(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw InputError(path + ": reference not found (expected an .h5ad file, a 10x directory "
                                               "or a matrix.mtx[.gz] file)");
-  fs::path dir = fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path();
+  bool is_dir = fs::is_directory(path, ec);
+  fs::path dir = is_dir ? fs::path(path) : fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
+  TenxFiles files;
+  files.matrix = is_dir ? find_beside(dir, {"matrix.mtx"}, "matrix") : path;
+  files.genes = find_beside(dir, {"features.tsv", "genes.tsv"}, "genes/features");
+  files.barcodes = find_beside(dir, {"barcodes.tsv"}, "barcodes");
+  return files;
+}
+
+std::vector<std::string> read_barcodes(const TenxFiles& files) { return read_column(files.barcodes, 0); }
+
+TenxMatrix read_10x(const TenxFiles& files) {
   TenxMatrix out;
-  out.matrix_path = fs::is_directory(path, ec) ? find_beside(dir, {"matrix.mtx"}, "matrix") : path;
-  std::string genes_path = find_beside(dir, {"features.tsv", "genes.tsv"}, "genes/features");
-  std::string barcodes_path = find_beside(dir, {"barcodes.tsv"}, "barcodes");
-  out.counts = read_matrix_market(out.matrix_path);
-  out.genes = read_column(genes_path, 1);
-  out.barcodes = read_column(barcodes_path, 0);
+  out.matrix_path = files.matrix;
+  out.counts = read_matrix_market(files.matrix);
+  out.genes = read_column(files.genes, 1);
+  out.barcodes = read_barcodes(files);
   if (static_cast<std::int64_t>(out.genes.size()) != out.counts.cols)
-    throw InputError(fmt::format("{}: {} genes listed but {} declares {} rows (genes)", genes_path, out.genes.size(),
-                                 out.matrix_path, out.counts.cols));
+    throw InputError(fmt::format("{}: {} genes listed but {} declares {} rows (genes)", files.genes, out.genes.size(),
+                                 files.matrix, out.counts.cols));
   if (static_cast<std::int64_t>(out.barcodes.size()) != out.counts.rows)
-    throw InputError(fmt::format("{}: {} barcodes listed but {} declares {} columns (cells)", barcodes_path,
-                                 out.barcodes.size(), out.matrix_path, out.counts.rows));
+    throw InputError(fmt::format("{}: {} barcodes listed but {} declares {} columns (cells)", files.barcodes,
+                                 out.barcodes.size(), files.matrix, out.counts.rows));
   return out;
 }
 

@@ -8,6 +8,18 @@
 
 namespace blue {
 
+// The three files of a 10x matrix.
+struct TenxFiles {
+  std::string matrix, genes, barcodes;
+};
+
+// `path`: a directory holding matrix.mtx[.gz], or the matrix file itself; genes/features.tsv and
+// barcodes.tsv (each optionally .gz) are looked up beside it.
+TenxFiles locate_10x(const std::string& path);
+
+// The barcodes (first column of barcodes.tsv), cheap to read before the matrix.
+std::vector<std::string> read_barcodes(const TenxFiles& files);
+
 struct TenxMatrix {
   std::string matrix_path;
   CsrMatrix counts;                 // cells x genes (transposed from the file)
@@ -15,8 +27,8 @@ struct TenxMatrix {
   std::vector<std::string> barcodes;
 };
 
-// `path`: a directory holding matrix.mtx[.gz], or the matrix file itself.
-TenxMatrix read_10x(const std::string& path);
+// Reads the matrix and its gene and barcode names, checking that their sizes agree.
+TenxMatrix read_10x(const TenxFiles& files);
 
 // Parses a Matrix Market coordinate file (integer, real or pattern; general) into a cells x genes CSR.
 CsrMatrix read_matrix_market(const std::string& path);

@@ -1,0 +1,144 @@
+// write_h5ad: a dense AnnData file in the on-disk layout of anndata >= 0.8 (encoding attributes on every
+// element, dataframes with an `_index` attribute, variable-length UTF-8 string arrays), gzip-compressed.
+#include <fmt/format.h>
+
+#include "io/h5_util.h"
+#include "io/h5ad.h"
+#include "util/error.h"
+#include "util/output.h"
+
+namespace blue {
+namespace {
+
+constexpr hsize_t kChunkValues = 1 << 16;  // values per chunk of a compressed dataset
+constexpr int kGzipLevel = 4;
+
+class Writer {
+ public:
+  Writer(const std::string& temp, const std::string& final_path) : final_(final_path) {
+    h5::init();
+    file_ = h5::Handle(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    if (!file_.valid()) fail("create the file");
+  }
+  hid_t root() const { return file_.get(); }
+  void fail(const std::string& what) const { throw OutputError(fmt::format("{}: cannot {} (disk full or no permission?)", final_, what)); }
+
+  void close() {
+    if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail("flush");
+    file_ = h5::Handle();
+  }
+
+  void string_attr(hid_t obj, const char* name, const std::string& value) const {
+    h5::Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    h5::Handle space(H5Screate(H5S_SCALAR));
+    h5::Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    const char* p = value.c_str();
+    if (!attr.valid() || H5Awrite(attr.get(), type.get(), &p) < 0) fail(fmt::format("write attribute '{}'", name));
+  }
+
+  void encoding(hid_t obj, const char* type, const char* version) const {
+    string_attr(obj, "encoding-type", type);
+    string_attr(obj, "encoding-version", version);
+  }
+
+  h5::Handle group(hid_t loc, const std::string& name, const char* type = "dict", const char* version = "0.1.0") const {
+    h5::Handle g(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    if (!g.valid()) fail("create group '" + name + "'");
+    encoding(g.get(), type, version);
+    return g;
+  }
+
+  // Chunked + gzip creation properties when the dataset is big enough to profit.
+  h5::Handle create_props(const std::vector<hsize_t>& dims) const {
+    h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    hsize_t total = 1;
+    for (hsize_t d : dims) total *= d;
+    if (total < 1024) return dcpl;
+    std::vector<hsize_t> chunk(dims);
+    hsize_t inner = 1;
+    for (std::size_t i = 1; i < dims.size(); ++i) inner *= dims[i];
+    chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], kChunkValues / std::max<hsize_t>(1, inner)));
+    H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+    H5Pset_deflate(dcpl.get(), kGzipLevel);
+    return dcpl;
+  }
+
+  void strings(hid_t loc, const std::string& name, const std::vector<std::string>& values) const {
+    h5::Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    std::vector<hsize_t> dims{values.size()};
+    h5::Handle space(H5Screate_simple(1, dims.data(), nullptr));
+    h5::Handle dcpl = create_props(dims);
+    h5::Handle d(H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    std::vector<const char*> ptrs;
+    ptrs.reserve(values.size());
+    for (const auto& v : values) ptrs.push_back(v.c_str());
+    if (!d.valid() || (!ptrs.empty() && H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
+      fail("write dataset '" + name + "'");
+    encoding(d.get(), "string-array", "0.2.0");
+  }
+
+  void matrix(hid_t loc, const std::string& name, const MatrixF& m) const {
+    std::vector<hsize_t> dims{static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
+    h5::Handle space(H5Screate_simple(2, dims.data(), nullptr));
+    h5::Handle dcpl = create_props(dims);
+    h5::Handle d(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    if (!d.valid() || (m.size() > 0 && H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0))
+      fail("write dataset '" + name + "'");
+    encoding(d.get(), "array", "0.2.0");
+  }
+
+  // A dataframe with only an index (column-order = empty array, as anndata writes it).
+  void dataframe(const std::string& name, const std::vector<std::string>& index) const {
+    h5::Handle g = group(root(), name, "dataframe", "0.2.0");
+    string_attr(g.get(), "_index", "_index");
+    hsize_t zero = 0;
+    h5::Handle space(H5Screate_simple(1, &zero, nullptr));
+    h5::Handle attr(H5Acreate2(g.get(), "column-order", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid()) fail("write attribute 'column-order'");
+    strings(g.get(), "_index", index);
+  }
+
+ private:
+  std::string final_;
+  h5::Handle file_;
+};
+
+void check_shapes(const std::string& path, const DenseAnnData& a) {
+  auto check = [&](const std::string& what, const MatrixF& m, bool same_cols) {
+    if (m.rows() != static_cast<Eigen::Index>(a.obs_names.size()) ||
+        (same_cols && m.cols() != static_cast<Eigen::Index>(a.var_names.size())))
+      throw InternalError(fmt::format("{}: {} is {} x {} but there are {} obs and {} var names", path, what, m.rows(),
+                                      m.cols(), a.obs_names.size(), a.var_names.size()));
+  };
+  check("X", a.X, true);
+  for (const auto& [k, m] : a.layers) check("layer " + k, m, true);
+  for (const auto& [k, m] : a.obsm) check("obsm " + k, m, false);
+}
+
+}  // namespace
+
+void write_h5ad(StagedOutputs& out, const std::string& path, const DenseAnnData& adata) {
+  check_shapes(path, adata);
+  Writer w(out.stage(path), path);
+  w.encoding(w.root(), "anndata", "0.1.0");
+  w.matrix(w.root(), "X", adata.X);
+  w.dataframe("obs", adata.obs_names);
+  w.dataframe("var", adata.var_names);
+  h5::Handle layers = w.group(w.root(), "layers");
+  for (const auto& [name, m] : adata.layers) w.matrix(layers.get(), name, m);
+  h5::Handle obsm = w.group(w.root(), "obsm");
+  for (const auto& [name, m] : adata.obsm) w.matrix(obsm.get(), name, m);
+  h5::Handle uns = w.group(w.root(), "uns");
+  for (const auto& [name, values] : adata.uns_strings) w.strings(uns.get(), name, values);
+  for (const char* empty : {"obsp", "varm", "varp"}) w.group(w.root(), empty);
+  layers = h5::Handle();
+  obsm = h5::Handle();
+  uns = h5::Handle();
+  w.close();
+}
+
+}  // namespace blue
