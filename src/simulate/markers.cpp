@@ -101,10 +101,6 @@ double mann_whitney_p(double rank_sum, double n_in, double n_total, double tie_s
   return std::min(1.0, std::erfc(zscore / std::sqrt(2.0)));
 }
 
-double scanpy_log2_fc(double mean_in, double mean_rest) {
-  return std::log2((std::expm1(mean_in) + 1e-9) / (std::expm1(mean_rest) + 1e-9));
-}
-
 }  // namespace
 
 std::vector<double> benjamini_hochberg(const std::vector<double>& p) {
@@ -150,7 +146,7 @@ OneVsRest one_vs_rest_wilcoxon(const Reference& ref) {
       const double n_rest = static_cast<double>(n_cells) - n_in;
       const double mean_in = n_in > 0 ? s.value_sum[k] / n_in : 0.0;
       const double mean_rest = n_rest > 0 ? (value_total - s.value_sum[k]) / n_rest : 0.0;
-      out.log_fc(k, g) = scanpy_log2_fc(mean_in, mean_rest);
+      out.log_fc(k, g) = mean_in - mean_rest;
     }
   });
   for (std::size_t k = 0; k < k_types; ++k) {
@@ -174,7 +170,7 @@ MarkerResult select_panel(const Reference& ref, const OneVsRest& tests, const Ma
     std::stable_sort(significant[k].begin(), significant[k].end(),
                      [&](std::int32_t a, std::int32_t b) { return tests.log_fc(k, a) > tests.log_fc(k, b); });
     if (significant[k].empty()) {
-      log::warn("markers", "cell type '{}' has no significant marker gene (BH-adjusted p < {}, log2 FC > 0)",
+      log::warn("markers", "cell type '{}' has no significant marker gene (BH-adjusted p < {}, log FC > 0)",
                 ref.cell_types[k], options.fdr);
     }
   }

@@ -1,0 +1,23 @@
+// Shared by the subcommands that read a labelled reference (markers, simulate, train): the cell-type edit
+// options and the reading + editing + minimum-size check in one call.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "io/reference.h"
+#include "simulate/cell_types.h"
+#include "util/provenance.h"
+
+namespace blue::cli {
+
+// --exclude-types "a,b" (repeatable) and --merge-types "new=a,b" (repeatable).
+void add_cell_type_options(CLI::App* cmd, CellTypeEdits& edits);
+
+// Reads the reference, applies the edits, requires >= defaults::kMinCellsPerType cells per type, logs the
+// type sizes and records the inputs and edits in `provenance`.
+Reference load_reference(const ReferenceOptions& options, const CellTypeEdits& edits, Provenance& provenance);
+
+// Before a long computation: OutputError if one of `paths` exists and `force` is false (the same rule as
+// StagedOutputs, checked early so that a run does not fail only at the end).
+void require_new_outputs(const std::vector<std::string>& paths, bool force);
+
+}  // namespace blue::cli
