@@ -5,6 +5,7 @@
 #   3. Finotello PBMC bulk deconvolved: fractions + GEPs   (blue deconvolve)
 #   4. the same bulk by signature-matrix NNLS               (blue nnls)
 #   5. both compared with the flow-cytometry truth          (blue evaluate)
+#   6. an HTML report of the network's run                  (blue report)
 # Results go to demo-output/ (replaced on every run).
 set -euo pipefail
 BLUE=${1:-build/blue}
@@ -26,6 +27,9 @@ for method in deconvolution nnls; do
     --map "$EX/finotello_map.tsv" --out "$OUT/$method/metrics.tsv" --quiet
 done
 
+"$BLUE" report --deconvolution "$OUT/deconvolution" --model "$OUT/model.blue" --truth "$EX/finotello_truth.tsv" \
+  --map "$EX/finotello_map.tsv" --out "$OUT/report.html" --quiet
+
 echo
 echo "[demo] Finotello PBMC bulk vs flow cytometry (Lin's CCC / Pearson r per type, 9 samples):"
 for method in deconvolution nnls; do
@@ -40,3 +44,6 @@ echo "  deconvolution/gep.h5ad          per-sample cell-type expression profiles
 echo "  deconvolution/gep/<type>.tsv    the same, one genes x samples table per cell type"
 echo "  nnls/proportions.tsv, fit.tsv   the NNLS baseline and its fit diagnostics"
 echo "  */metrics.tsv                   accuracy against examples/finotello_truth.tsv"
+echo "  report.html                     the report (plots, metrics, training curves): open it in a browser"
+echo
+echo "[demo] report: $(cd "$OUT" && pwd)/report.html"

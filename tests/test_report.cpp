@@ -202,8 +202,19 @@ TEST(ReportModel, SummaryFromTrainingLog) {
   EXPECT_EQ(fact("cell types"), "2: A, B");
   EXPECT_EQ(fact("panel genes"), "3");
   EXPECT_EQ(fact("validation proportion CCC at best epoch"), "0.750");
+  EXPECT_TRUE(m.test_proportions.rows.empty());
   meta.erase("training_log");
   EXPECT_FALSE(model_summary(meta).curve.has_value());
+  // The test-split metrics of blue train (null = NaN) become two tables.
+  meta["test_split"] = {{"samples", 300},
+                        {"proportions", {{"metrics", {{{"type", "A"}, {"n", 300}, {"ccc", 0.91234}, {"pearson", nullptr}}}}}},
+                        {"gep", {{"metrics", {{{"type", "A"}, {"ccc_mean_profile", 0.5}}}}}}};
+  const ModelSummary t = model_summary(meta);
+  EXPECT_EQ(t.test_samples, 300u);
+  ASSERT_EQ(t.test_proportions.rows.size(), 1u);
+  EXPECT_EQ(t.test_proportions.rows[0], (std::vector<std::string>{"A", "300", "0.912", "NA", "NA", "NA"}));
+  ASSERT_EQ(t.test_gep.rows.size(), 1u);
+  EXPECT_EQ(t.test_gep.rows[0][1], "0.500");
 }
 
 TEST(ReportPage, UserTextIsEscapedAndSectionsExplainAbsence) {

@@ -15,6 +15,7 @@ namespace {
 
 std::string f3(double v) { return fmt::format("{:.3f}", v); }
 std::string f4(double v) { return fmt::format("{:.4f}", v); }
+std::string g(double v) { return fmt::format("{:g}", v); }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -66,7 +67,16 @@ std::string model_section(const ModelSummary& m) {
   for (const auto& [k, v] : m.facts) t.rows.push_back({k, v});
   std::string body = m.curve ? training_svg(*m.curve)
                              : html_note("The model file holds no training log: no loss curves to show.");
-  return body + html_table(t, "model-table");
+  body += html_table(t, "model-table");
+  if (!m.test_proportions.rows.empty())
+    body += fmt::format("<h3>Held-out test split of the reference ({} simulated pseudobulk samples)</h3>\n",
+                        m.test_samples) +
+            html_table(m.test_proportions, "test-proportions-table");
+  if (!m.test_gep.rows.empty())
+    body += html_table(m.test_gep, "test-gep-table") +
+            html_note("GEPs compared in log2(CPM + 1) over the panel: CCC of the sample-averaged profile, and "
+                      "median Pearson r per sample across genes and per gene across samples.");
+  return body;
 }
 
 std::string heatmap_section(const ReportInputs& in) {
@@ -90,6 +100,26 @@ std::string scalar_text(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_float()) return fmt::format("{:g}", v.get<double>());
   return v.dump();
+}
+
+// A metric from JSON (null = NaN written by json_number) formatted by `f`.
+std::string metric(const nlohmann::json& row, const char* key, std::string (*f)(double)) {
+  return row.contains(key) && row[key].is_number() ? f(row[key].get<double>()) : "NA";
+}
+
+void add_test_split(const nlohmann::json& t, ModelSummary& m) {
+  m.test_samples = t.value("samples", std::size_t{0});
+  m.test_proportions.header = {"cell type", "n", "CCC", "Pearson r", "MAE", "RMSE"};
+  if (t.contains("proportions") && t["proportions"].contains("metrics"))
+    for (const auto& r : t["proportions"]["metrics"])
+      m.test_proportions.rows.push_back({r.value("type", std::string("?")), metric(r, "n", g), metric(r, "ccc", f3),
+                                         metric(r, "pearson", f3), metric(r, "mae", f4), metric(r, "rmse", f4)});
+  m.test_gep.header = {"cell type", "CCC of the mean profile", "median r per sample (across genes)",
+                       "median r per gene (across samples)"};
+  if (t.contains("gep") && t["gep"].contains("metrics"))
+    for (const auto& r : t["gep"]["metrics"])
+      m.test_gep.rows.push_back({r.value("type", std::string("?")), metric(r, "ccc_mean_profile", f3),
+                                 metric(r, "median_sample_pearson", f3), metric(r, "median_gene_pearson", f3)});
 }
 
 std::string method_name(const ReportInputs& in) {
@@ -211,6 +241,7 @@ ModelSummary model_summary(const nlohmann::json& meta) {
     add("epochs trained", std::to_string(c.epoch.size()));
     m.curve = std::move(c);
   }
+  if (meta.contains("test_split") && meta["test_split"].is_object()) add_test_split(meta["test_split"], m);
   if (meta.value("interrupted", false)) add("interrupted", "yes (Ctrl-C): the best epoch so far was kept");
   return m;
 }

@@ -11,6 +11,7 @@
 #include "analysis/evaluate.h"
 #include "defaults.h"
 #include "io/types.h"
+#include "report/html.h"
 #include "report/plots.h"
 
 namespace blue::report {
@@ -18,10 +19,14 @@ namespace blue::report {
 struct ModelSummary {
   std::vector<std::pair<std::string, std::string>> facts;  // shown as a two-column table
   std::optional<TrainingCurve> curve;                       // absent: the model holds no training log
+  // Metrics on the reference's held-out test split (meta "test_split" of blue train); empty rows = absent.
+  std::size_t test_samples = 0;
+  Table test_proportions, test_gep;
 };
 
 // From the metadata of a model file (model.blue) or a checkpoint: the training log ("training_log", or
-// "log" in a checkpoint) as curves and the facts worth a table (types, panel size, best epoch, options).
+// "log" in a checkpoint) as curves, the facts worth a table (types, panel size, best epoch, options) and
+// the test-split metrics.
 ModelSummary model_summary(const nlohmann::json& meta);
 
 struct ReportInputs {

@@ -27,8 +27,10 @@ std::string xml_escape(const std::string& s) {
 namespace svg {
 namespace {
 
-constexpr std::array<const char*, 10> kPalette = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+// Tableau 10, then its lighter twins (tab20's second set).
+constexpr std::array<const char*, 20> kPalette = {
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"};
 // Viridis at t = 0, 0.25, 0.5, 0.75, 1.
 constexpr double kRamp[5][3] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
 

@@ -27,7 +27,7 @@ struct Scale {
   double operator()(double v) const;
 };
 
-// The categorical colour of series `i` (10 distinct colours, then repeats).
+// The categorical colour of series `i` (20 distinct colours, then repeats).
 std::string palette(std::size_t i);
 // Sequential colour ramp (viridis-like) for t in [0, 1] (clamped), as "#rrggbb".
 std::string ramp(double t);
