@@ -10,27 +10,15 @@
 #include "io/h5ad.h"
 #include "io/tables.h"
 #include "util/output.h"
+#include "cli_run.h"
 #include "io_test_util.h"
 
+using blue::test::blue_run;
+using blue::test::RunResult;
 using blue::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct RunResult {
-  int code;
-  std::string output;  // stdout + stderr
-};
-
-RunResult blue_run(const std::string& args) {
-  const std::string cmd = std::string(BLUE_EXE) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 std::string fx(const std::string& name) { return std::string(BLUE_FIXTURES) + "/nnls/" + name; }
 std::string rat(const std::string& name) {

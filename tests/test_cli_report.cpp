@@ -14,30 +14,18 @@
 
 #include "io/h5ad.h"
 #include "io/tables.h"
+#include "cli_run.h"
 #include "io_test_util.h"
 #include "model/model_file.h"
 #include "util/output.h"
 
+using blue::test::blue_run;
+using blue::test::RunResult;
+using blue::test::shell;
 using blue::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct RunResult {
-  int code;
-  std::string output;  // stdout + stderr
-};
-
-RunResult shell(const std::string& cmd) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-RunResult blue_run(const std::string& args) { return shell(std::string(BLUE_EXE) + " " + args); }
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
