@@ -34,5 +34,45 @@ inline constexpr double kMinSharedGeneFraction = 0.5;    // reference vs bulk: f
 inline constexpr double kNnlsTolerance = 1e-10;  // relative KKT tolerance
 inline constexpr int kNnlsMaxIterations = 0;     // 0 = 3 x number of cell types
 inline constexpr int kNnlsMinGenes = 10;
+inline constexpr double kLogLooksMax = 50.0;  // bulk with max below this and non-integers "looks log2"
+
+// Network (METHOD 2.4) and its training (METHOD 2.5)
+inline constexpr int kProjection = 4096;     // --projection: length of the U-Net signal and MLP width
+inline constexpr int kBaseChannels = 16;     // --base-channels: U-Net channels 16-32-64-128-256
+inline constexpr int kEpochs = 200;          // --epochs (the learning rate steps x0.1 every 100)
+inline constexpr int kBatchSize = 64;        // --batch-size
+inline constexpr double kLearningRate = 1e-4;
+inline constexpr int kLrStepEpochs = 100;    // StepLR period
+inline constexpr double kLrGamma = 0.1;      // StepLR factor
+inline constexpr double kProportionLossWeight = 100.0;
+inline constexpr int kValidationSamples = 1000;  // flat-Dirichlet validation samples (+ dominant extras)
+inline constexpr int kPredictBatch = 256;    // deconvolve: samples per forward pass
+
+// `--preset fast`: a smaller network and less data, trained with a higher learning rate (README: speed)
+inline constexpr int kFastProjection = 512;
+inline constexpr int kFastBaseChannels = 8;
+inline constexpr int kFastSamples = 2000;
+inline constexpr int kFastValidationSamples = 300;
+inline constexpr int kFastEpochs = 30;
+inline constexpr int kFastBatchSize = 64;
+inline constexpr double kFastLearningRate = 1e-3;
+inline constexpr int kFastLrStepEpochs = 20;
+
+// Survival statistics (METHOD 4); the same defaults as R's survival package
+inline constexpr double kConfidenceLevel = 0.95;  // KM and hazard-ratio confidence intervals
+inline constexpr int kCoxMaxIterations = 20;      // coxph.control(iter.max)
+inline constexpr double kCoxTolerance = 1e-9;     // coxph.control(eps): relative change of the log likelihood
+
+// Subtyping (METHOD 4)
+inline constexpr int kSubtypeTopGenes = 500;        // most variable genes per cell type used as features
+inline constexpr int kSubtypeMinK = 2;              // consensus clustering range of the number of subtypes
+inline constexpr int kSubtypeMaxK = 8;
+inline constexpr int kConsensusResamples = 100;     // subsamples per k
+inline constexpr double kConsensusFraction = 0.8;   // patients per subsample
+inline constexpr int kConsensusRestarts = 5;        // k-means restarts per subsample
+inline constexpr int kKmeansRestarts = 50;          // k-means restarts for the final subtypes
+inline constexpr double kPrognosticFdr = 0.1;       // BH-adjusted univariate Cox p below this: signature gene
+inline constexpr int kTransferFolds = 5;            // cross-validation folds of the subtype classifier
+inline constexpr double kCentroidShrinkage = 0.0;   // nearest shrunken centroid threshold (0 = plain centroids)
 
 }  // namespace blue::defaults

@@ -1,13 +1,113 @@
-// blue nnls: placeholder until its issue lands (the subcommand refuses to run rather than pretend).
+// blue nnls: cell-type proportions of bulk samples by non-negative least squares against a signature
+// matrix (METHOD 1), read from --signature or built from --reference.
+#include <filesystem>
+#include <map>
+
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/signature_source.h"
+#include "defaults.h"
+#include "io/tables.h"
+#include "nnls/deconvolve.h"
 #include "util/error.h"
+#include "util/log.h"
 
 namespace blue::cli {
+namespace {
+
+struct NnlsCliOptions {
+  RunOptions run;
+  SignatureSource source;
+  std::string signature_path, bulk_path, out_dir;
+  std::string gene_scaling = "none", bulk_scale = "auto";
+  NnlsDeconvolutionOptions nnls;
+};
+
+const std::map<std::string, GeneScaling> kScalings{{"none", GeneScaling::kNone},
+                                                   {"standardize", GeneScaling::kStandardize}};
+const std::map<std::string, BulkScale> kBulkScales{
+    {"auto", BulkScale::kAuto}, {"linear", BulkScale::kLinear}, {"log2", BulkScale::kLog2}};
+
+std::vector<std::string> check(const NnlsCliOptions& o) {
+  std::vector<std::string> problems = check_signature_source(o.source);
+  if (o.signature_path.empty() == o.source.reference.path.empty())
+    problems.push_back("give exactly one of --signature FILE or --reference (to build the signature)");
+  if (!o.signature_path.empty() && !std::filesystem::exists(o.signature_path))
+    problems.push_back("--signature " + o.signature_path + ": no such file");
+  if (!std::filesystem::exists(o.bulk_path)) problems.push_back("--bulk " + o.bulk_path + ": no such file");
+  if (o.nnls.min_genes < 1) problems.push_back("--min-genes " + std::to_string(o.nnls.min_genes) + ": expected >= 1");
+  if (!(o.nnls.nnls.tolerance > 0 && o.nnls.nnls.tolerance < 1))
+    problems.push_back("--tolerance " + std::to_string(o.nnls.nnls.tolerance) + ": expected in (0, 1)");
+  if (o.nnls.nnls.max_iterations < 0)
+    problems.push_back("--max-iterations " + std::to_string(o.nnls.nnls.max_iterations) + ": expected >= 0");
+  return problems;
+}
+
+void run_nnls(NnlsCliOptions& o) {
+  apply_run_options(o.run);
+  throw_if_problems(check(o));
+  o.nnls.scaling = kScalings.at(o.gene_scaling);
+  o.nnls.bulk_scale = kBulkScales.at(o.bulk_scale);
+  o.nnls.max_missing_fraction = o.source.max_missing_genes;
+  Provenance provenance("nnls");
+  provenance.add_input("bulk", o.bulk_path);
+  StagedOutputs out(o.run.force);
+  const std::filesystem::path dir(o.out_dir);
+  ExpressionTable signature;
+  if (!o.signature_path.empty()) {
+    provenance.add_input("signature", o.signature_path);
+    signature = read_expression_table(o.signature_path, "signature");
+  } else {
+    signature = signature_from_reference(o.source, provenance);
+    write_expression_table(out, (dir / "signature.tsv").string(), signature);
+  }
+  const ExpressionTable bulk = read_expression_table(o.bulk_path, "bulk");
+  const NnlsDeconvolution result = deconvolve_nnls(signature, bulk, o.nnls);
+  write_sample_table(out, (dir / "proportions.tsv").string(), result.proportions);
+  write_sample_table(out, (dir / "fit.tsv").string(), result.fit);
+  provenance.set("parameters", {{"gene_scaling", o.gene_scaling},
+                                {"bulk_scale", o.bulk_scale},
+                                {"min_genes", o.nnls.min_genes},
+                                {"max_missing_genes", o.nnls.max_missing_fraction},
+                                {"tolerance", o.nnls.nnls.tolerance},
+                                {"max_iterations", o.nnls.nnls.max_iterations}});
+  provenance.set("genes_used", result.genes_used.size());
+  provenance.set("missing_genes", result.missing_genes);
+  commit_outputs(out, provenance, (dir / "provenance.json").string(), "nnls");
+}
+
+}  // namespace
 
 void register_nnls(CLI::App& app) {
-  auto* cmd = app.add_subcommand("nnls", "(not available yet)");
-  cmd->allow_extras();
-  cmd->callback([] { throw UsageError("'blue nnls' is not implemented in this build"); });
+  auto opt = std::make_shared<NnlsCliOptions>();
+  auto* cmd = app.add_subcommand("nnls",
+                                 "Cell-type proportions of bulk samples by non-negative least squares against a "
+                                 "signature matrix (--signature, or built from --reference)");
+  cmd->add_option("--bulk,-b", opt->bulk_path, "Bulk expression, genes x samples (TSV/CSV[.gz] or .h5ad), linear units")
+      ->required();
+  cmd->add_option("--signature,-s", opt->signature_path,
+                  "Signature matrix, genes x cell types (first column = gene), linear units, e.g. LM22");
+  add_signature_source_options(cmd, opt->source, false);
+  cmd->add_option("--out,-o", opt->out_dir, "Output directory: proportions.tsv, fit.tsv, provenance.json")
+      ->required();
+  cmd->add_option("--gene-scaling", opt->gene_scaling,
+                  "none: fit in the units given; standardize: divide each gene by the standard deviation of "
+                  "its signature row")
+      ->check(CLI::IsMember({"none", "standardize"}))
+      ->default_val("none");
+  cmd->add_option("--bulk-scale", opt->bulk_scale,
+                  "auto: refuse bulk that looks log-transformed; linear: use as given; log2: convert 2^x - 1")
+      ->check(CLI::IsMember({"auto", "linear", "log2"}))
+      ->default_val("auto");
+  cmd->add_option("--min-genes", opt->nnls.min_genes, "Fewest signature genes found in the bulk to proceed")
+      ->default_val(defaults::kNnlsMinGenes);
+  cmd->add_option("--tolerance", opt->nnls.nnls.tolerance, "Relative KKT tolerance of the NNLS solver")
+      ->default_val(defaults::kNnlsTolerance);
+  cmd->add_option("--max-iterations", opt->nnls.nnls.max_iterations,
+                  "NNLS outer iterations per sample (0 = 3 x number of cell types)")
+      ->default_val(defaults::kNnlsMaxIterations);
+  add_run_options(cmd, opt->run);
+  cmd->callback([opt] { run_nnls(*opt); });
 }
 
 }  // namespace blue::cli

@@ -1,13 +1,156 @@
-// blue survival: placeholder until its issue lands (the subcommand refuses to run rather than pretend).
+// blue survival: Kaplan-Meier per group, log-rank test, Cox proportional hazards on groups and covariates,
+// and a Kaplan-Meier plot, from a clinical table (time, event) and an optional groups table.
+#include <algorithm>
+#include <optional>
+
+#include "analysis/survival/analysis.h"
+#include "analysis/survival/cohort.h"
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "defaults.h"
+#include "report/km_svg.h"
 #include "util/error.h"
+#include "util/log.h"
 
 namespace blue::cli {
+namespace {
+
+struct SurvivalOptions {
+  std::string clinical, time_col, event_col, groups, group_col, covariates, event_coding, ties = "efron", out;
+  std::string time_label = "Time (days)";
+  double conf_level = defaults::kConfidenceLevel;
+  bool drop_missing = false;
+  RunOptions run;
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size() && !s.empty()) {
+    auto comma = s.find(',', start);
+    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Every option problem at once.
+void validate(const SurvivalOptions& o) {
+  std::vector<std::string> problems;
+  if (!o.groups.empty() && o.group_col.empty())
+    problems.push_back("--groups needs --group-col (the column of the groups table that holds the group)");
+  if (!(o.conf_level > 0 && o.conf_level < 1))
+    problems.push_back("--conf-level must be between 0 and 1 (got " + std::to_string(o.conf_level) + ")");
+  if (o.ties != "efron" && o.ties != "breslow")
+    problems.push_back("--ties must be efron or breslow (got '" + o.ties + "')");
+  if (!o.covariates.empty() && split_list(o.covariates).empty())
+    problems.push_back("--covariates is empty; give column names separated by commas");
+  if (problems.empty()) return;
+  std::string msg = "blue survival: " + std::to_string(problems.size()) + " problem(s) with the options:";
+  for (const auto& p : problems) msg += "\n  " + p;
+  throw UsageError(msg);
+}
+
+void report_dropped(const survival::SurvivalCohort& c, const SurvivalOptions& o) {
+  if (!c.not_in_groups.empty())
+    log::warn("survival", "{} patient(s) of {} are not in the groups table {} and are left out: {}",
+              c.not_in_groups.size(), o.clinical, o.groups, log::preview(c.not_in_groups));
+  if (!c.not_in_clinical.empty())
+    log::warn("survival", "{} id(s) of the groups table {} are not in {} and are left out: {}",
+              c.not_in_clinical.size(), o.groups, o.clinical, log::preview(c.not_in_clinical));
+  if (!c.dropped_missing.empty())
+    log::warn("survival", "--drop-missing: {} patient(s) with a missing value are left out: {}",
+              c.dropped_missing.size(), log::preview(c.dropped_missing));
+}
+
+void run(const SurvivalOptions& o) {
+  apply_run_options(o.run);
+  validate(o);
+  survival::CohortSpec spec;
+  spec.time_col = o.time_col;
+  spec.event_col = o.event_col;
+  if (!o.event_coding.empty()) spec.coding = survival::parse_event_coding(o.event_coding);
+  spec.covariates = split_list(o.covariates);
+  spec.drop_missing = o.drop_missing;
+  const KeyedTable clinical = KeyedTable::read(o.clinical, "clinical");
+  std::optional<KeyedTable> groups;
+  if (!o.groups.empty()) groups = KeyedTable::read(o.groups, "groups");
+  if (!o.group_col.empty()) {
+    spec.groups = groups ? &*groups : &clinical;
+    spec.group_col = o.group_col;
+  }
+  const auto cohort = survival::build_cohort(clinical, spec);
+  report_dropped(cohort, o);
+  log::info("survival", "{} patients, {} events, {} group(s), {} covariate term(s)", cohort.ids.size(),
+            std::count(cohort.event.begin(), cohort.event.end(), 1), std::max<std::size_t>(1, cohort.group_names.size()),
+            cohort.terms.size());
+
+  survival::CoxOptions cox;
+  cox.ties = o.ties == "breslow" ? survival::Ties::kBreslow : survival::Ties::kEfron;
+  cox.conf_level = o.conf_level;
+  const auto result = survival::analyse_survival(cohort, o.group_col, cox);
+
+  StagedOutputs out(o.run.force);
+  const std::string dir = o.out + "/";
+  out.write_text(dir + "km.tsv", survival::km_table(result));
+  out.write_text(dir + "median.tsv", survival::median_table(result));
+  KmPlotOptions plot;
+  plot.time_label = o.time_label;
+  plot.title = o.group_col.empty() ? "Kaplan-Meier estimate" : "Kaplan-Meier estimate by " + o.group_col;
+  Provenance prov("survival");
+  prov.add_input("clinical", o.clinical);
+  if (groups) prov.add_input("groups", o.groups);
+  prov.set("patients", cohort.ids.size());
+  prov.set("ties", o.ties);
+  prov.set("conf_level", o.conf_level);
+  if (result.logrank) {
+    out.write_text(dir + "logrank.tsv", survival::logrank_table(*result.logrank, result.curves));
+    plot.logrank_p = result.logrank->p;
+    prov.set("logrank_p", result.logrank->p);
+    log::info("survival", "log-rank chi-square {:.3f} on {} df, p = {:.3g}", result.logrank->chisq, result.logrank->df,
+              result.logrank->p);
+  }
+  if (result.cox) {
+    out.write_text(dir + "cox.tsv", survival::cox_table(*result.cox));
+    out.write_text(dir + "cox_model.tsv", survival::cox_model_table(*result.cox));
+    prov.set("cox_reliable", result.cox->reliable);
+    prov.set("cox_warnings", result.cox->warnings);
+  }
+  out.write_text(dir + "km.svg", km_svg(result.curves, plot));
+  commit_outputs(out, prov, dir + "provenance.json", "survival");
+}
+
+}  // namespace
 
 void register_survival(CLI::App& app) {
-  auto* cmd = app.add_subcommand("survival", "(not available yet)");
-  cmd->allow_extras();
-  cmd->callback([] { throw UsageError("'blue survival' is not implemented in this build"); });
+  static SurvivalOptions o;
+  auto* cmd = app.add_subcommand(
+      "survival", "Kaplan-Meier, log-rank and Cox proportional hazards from a clinical table (as R's survival)");
+  cmd->add_option("--clinical", o.clinical, "Clinical table (TSV/CSV[.gz]); first column = patient id")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--time", o.time_col, "Column with the follow-up time (>= 0; time of event or censoring)")->required();
+  cmd->add_option("--event", o.event_col, "Column with the event indicator: 1 = event (death), 0 = censored")
+      ->required();
+  cmd->add_option("--event-coding", o.event_coding,
+                  "Text codes of --event, e.g. \"Dead=1,Alive=0\" (default: the column holds 0/1)");
+  cmd->add_option("--groups", o.groups, "Groups table (TSV/CSV); first column = patient id (default: --clinical)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--group-col", o.group_col, "Column with the group of each patient: KM per group, log-rank, Cox");
+  cmd->add_option("--covariates", o.covariates,
+                  "Comma-separated columns of --clinical for the Cox model (text columns become 0/1 terms, "
+                  "first sorted level = reference)");
+  cmd->add_option("--ties", o.ties, "Cox tie handling: efron or breslow")->default_val("efron");
+  cmd->add_option("--conf-level", o.conf_level, "Confidence level of the KM and hazard-ratio intervals")
+      ->default_val(defaults::kConfidenceLevel);
+  cmd->add_option("--time-label", o.time_label, "Time axis label of km.svg")->default_val("Time (days)");
+  cmd->add_flag("--drop-missing", o.drop_missing,
+                "Leave out patients with a missing time, event, group or covariate (default: error)");
+  cmd->add_option("--out,-o", o.out, "Output directory")->required();
+  add_run_options(cmd, o.run);
+  cmd->callback([] { run(o); });
 }
 
 }  // namespace blue::cli

@@ -1,0 +1,177 @@
+// Training from a reference and deconvolving a bulk table (torch-free orchestration).
+#include "model/pipeline.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+#include "io/genes.h"
+#include "io/h5ad.h"
+#include "io/tables.h"
+#include "simulate/markers.h"
+#include "simulate/normalize.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/output.h"
+#include "util/provenance.h"
+
+namespace blue::model {
+namespace {
+
+// The gene panel and the reference columns it uses.
+struct Panel {
+  std::vector<std::string> genes;
+  std::vector<std::int32_t> columns;
+};
+
+Panel choose_panel(const Reference& ref, const std::string& genes_path) {
+  std::vector<std::string> wanted;
+  if (genes_path.empty()) {
+    wanted = find_markers(ref, MarkerOptions{}).panel;
+    log::info("train", "marker panel: {} genes", wanted.size());
+  } else {
+    wanted = read_gene_list(genes_path);
+    log::info("train", "gene panel from '{}': {} genes", genes_path, wanted.size());
+  }
+  GeneMapping m = map_genes(wanted, ref.genes, "gene panel", "reference", defaults::kMaxMissingGeneFraction);
+  Panel p;
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (m.index[i] < 0) continue;
+    p.genes.push_back(ref.genes[static_cast<std::size_t>(m.index[i])]);
+    p.columns.push_back(static_cast<std::int32_t>(m.index[i]));
+  }
+  if (p.genes.empty()) throw ComputeError("the gene panel is empty: no gene to train on");
+  return p;
+}
+
+nlohmann::json training_options_json(const TrainConfig& c) {
+  const TrainOptions& t = c.train;
+  return {{"preset", c.preset},
+          {"epochs", t.epochs},
+          {"batch_size", t.batch_size},
+          {"learning_rate", t.learning_rate},
+          {"lr_step_epochs", t.lr_step_epochs},
+          {"lr_gamma", t.lr_gamma},
+          {"proportion_loss_weight", t.proportion_weight},
+          {"seed", t.seed},
+          {"split_seed", c.split_seed},
+          {"samples", c.simulation.samples},
+          {"validation_samples", c.validation_samples},
+          {"cells_per_sample", c.simulation.cells_per_sample},
+          {"sparse_fraction", c.simulation.sparse_fraction},
+          {"device", t.device}};
+}
+
+TrainingSet simulate_split(const Reference& ref, const Panel& panel, const CellSplit& split, Split which,
+                           SimulationOptions options) {
+  Pseudobulk pb = simulate(ref, panel.columns, split.pools[static_cast<int>(which)], options);
+  log::info("train", "{} pseudobulk: {} samples x {} genes", split_name(which), pb.n_samples(), pb.genes.size());
+  return make_training_set(std::move(pb));
+}
+
+}  // namespace
+
+TrainedModel train_from_reference(const TrainConfig& config) {
+  Reference ref = read_reference(config.reference);
+  Panel panel = choose_panel(ref, config.genes_path);
+  CellSplit split = split_cells(ref, config.split_seed);
+  SimulationOptions sim = config.simulation;
+  sim.seed = config.train.seed;
+  TrainingSet train = simulate_split(ref, panel, split, Split::kTrain, sim);
+  sim.samples = config.validation_samples;
+  sim.seed = config.train.seed + 1;  // validation draws are independent of the training draws
+  TrainingSet val = simulate_split(ref, panel, split, Split::kValidation, sim);
+
+  Architecture arch = config.arch;
+  arch.genes = static_cast<int>(panel.genes.size());
+  arch.types = static_cast<int>(ref.n_types());
+  const std::string crc = file_crc32(std::filesystem::is_directory(ref.source) ? config.reference.path : ref.source);
+  nlohmann::json options = training_options_json(config);
+  nlohmann::json identity = {{"reference_crc32", crc}, {"genes", panel.genes}, {"cell_types", ref.cell_types},
+                             {"architecture", arch.to_json()}, {"options", options}};
+  identity["options"].erase("epochs");  // more epochs may be asked for when resuming
+  {
+    Network probe(arch, 0);
+    log::info("train", "network: {} genes -> {} types, projection {}, base channels {}, {} parameters", arch.genes,
+              arch.types, arch.projection, arch.base_channels, probe.parameter_count());
+  }
+  TrainResult r = train_network(arch, train, val, config.train, identity);
+
+  TrainedModel m{ModelInfo{panel.genes, ref.cell_types, {}}, std::move(r.best), r.interrupted};
+  m.info.meta["training"] = options;
+  m.info.meta["reference"] = {{"file", std::filesystem::path(config.reference.path).filename().string()},
+                              {"crc32", crc}, {"label_key", config.reference.label_key}};
+  m.info.meta["training_log"] = nlohmann::json::array();
+  for (const auto& e : r.log) m.info.meta["training_log"].push_back(e.to_json());
+  m.info.meta["best_epoch"] = r.best_epoch;
+  m.info.meta["interrupted"] = r.interrupted;
+  return m;
+}
+
+Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, int batch_size) {
+  const auto& genes = model.info.genes;
+  GeneMapping m = map_genes(genes, bulk.genes, "model panel", "bulk '" + bulk.source + "'",
+                            defaults::kMaxMissingGeneFraction);
+  Deconvolution d;
+  d.samples = bulk.columns;
+  d.genes = genes;
+  d.cell_types = model.info.cell_types;
+  d.input = MatrixF::Zero(static_cast<Eigen::Index>(bulk.columns.size()), static_cast<Eigen::Index>(genes.size()));
+  for (std::size_t g = 0; g < genes.size(); ++g) {
+    if (m.index[g] < 0) continue;
+    d.input.col(static_cast<Eigen::Index>(g)) = bulk.values.row(m.index[g]).transpose().cast<float>();
+  }
+  normalize_profiles(d.input, "bulk '" + bulk.source + "'");
+  log::info("deconvolve", "{} samples x {} panel genes ({} found in the bulk)", d.samples.size(), genes.size(),
+            m.found());
+  Prediction p = model.network.predict(d.input, batch_size);
+  d.proportions = std::move(p.proportions);
+  d.gep = std::move(p.gep);
+  return d;
+}
+
+std::vector<std::string> file_names_for(const std::vector<std::string>& types) {
+  std::vector<std::string> names;
+  std::set<std::string> used;
+  for (const auto& t : types) {
+    std::string s = t.empty() ? "type" : t;
+    for (char& ch : s) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') ch = '_';
+    }
+    if (s == "." || s == "..") s = "_";
+    std::string unique = s;
+    for (int i = 2; used.count(unique); ++i) unique = s + "_" + std::to_string(i);
+    used.insert(unique);
+    names.push_back(unique);
+  }
+  return names;
+}
+
+void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
+  const auto K = d.cell_types.size();
+  SampleTable props{"", d.samples, d.cell_types, d.proportions.cast<double>()};
+  write_sample_table(out, dir + "/proportions.tsv", props);
+
+  DenseAnnData a;
+  a.obs_names = d.samples;
+  a.var_names = d.genes;
+  a.X = d.input;
+  a.obsm["proportions"] = d.proportions;
+  a.uns_strings["proportions_columns"] = d.cell_types;
+  a.uns_strings["cell_types"] = d.cell_types;
+  std::vector<std::string> names = file_names_for(d.cell_types);
+  for (std::size_t k = 0; k < K; ++k) {
+    std::string layer = d.cell_types[k];
+    std::replace(layer.begin(), layer.end(), '/', '_');  // '/' would nest HDF5 groups
+    a.layers[layer] = d.gep[k];
+    MatrixF cpm = d.gep[k];
+    denormalize_profiles(cpm);
+    a.layers[layer + "_cpm"] = std::move(cpm);
+    ExpressionTable t{"", d.genes, d.samples, d.gep[k].transpose().cast<double>()};
+    write_expression_table(out, dir + "/gep/" + names[k] + ".tsv", t);
+  }
+  write_h5ad(out, dir + "/gep.h5ad", a);
+}
+
+}  // namespace blue::model

@@ -1,0 +1,58 @@
+// The two user-facing workflows, torch-free: train a model from a labelled reference (simulate, normalise,
+// train) and deconvolve a bulk table with a trained model. The CLI parses options and stages outputs.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "io/reference.h"
+#include "io/types.h"
+#include "model/model_file.h"
+#include "model/trainer.h"
+#include "simulate/simulate.h"
+
+namespace blue {
+class StagedOutputs;
+}
+
+namespace blue::model {
+
+struct TrainConfig {
+  ReferenceOptions reference;
+  std::string genes_path;  // one gene per line; "" = marker panel of METHOD 2.2
+  Architecture arch;       // genes/types are filled in from the panel and the reference
+  TrainOptions train;
+  SimulationOptions simulation;  // training pseudobulk; seed = --seed
+  int validation_samples = defaults::kValidationSamples;
+  std::uint64_t split_seed = defaults::kSplitSeed;
+  std::string preset = "full";
+};
+
+struct TrainedModel {
+  ModelInfo info;
+  Network network;
+  bool interrupted = false;
+};
+
+TrainedModel train_from_reference(const TrainConfig& config);
+
+struct Deconvolution {
+  std::vector<std::string> samples, genes, cell_types;
+  MatrixF input;             // samples x panel genes, normalised bulk (log2 CPM + 1 over the panel)
+  MatrixF proportions;       // samples x types
+  std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
+};
+
+// Maps the panel onto the bulk genes (error above 10% missing, warning below; a missing gene is 0),
+// normalises each sample (METHOD 2.3) and runs the network in batches.
+Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, int batch_size);
+
+// DIR/proportions.tsv, DIR/gep.h5ad, DIR/gep/<type>.tsv, staged in `out`.
+void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d);
+
+// A cell-type name made safe as a file name: characters other than letters, digits, '.', '-', '_' become
+// '_' ("CD14+ Mono" -> "CD14__Mono"); a name already used gets "_2", "_3"...
+std::vector<std::string> file_names_for(const std::vector<std::string>& types);
+
+}  // namespace blue::model

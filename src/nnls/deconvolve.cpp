@@ -1,0 +1,163 @@
+#include "nnls/deconvolve.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "io/genes.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace blue {
+namespace {
+
+// The bulk rows and signature rows that enter the fit, after gene matching and scaling.
+struct Problem {
+  std::vector<std::string> genes;
+  Eigen::MatrixXd s;         // genes x types, raw units
+  Eigen::MatrixXd y;         // genes x samples, raw units
+  Eigen::VectorXd weight;    // per gene multiplier of the solved problem (1 without scaling)
+};
+
+Problem build_problem(const ExpressionTable& signature, const ExpressionTable& bulk, const GeneMapping& mapping,
+                      GeneScaling scaling) {
+  std::vector<Eigen::Index> sig_rows, bulk_rows;
+  std::vector<double> weights;
+  std::size_t constant = 0;
+  for (std::size_t g = 0; g < mapping.index.size(); ++g) {
+    if (mapping.index[g] < 0) continue;
+    double w = 1.0;
+    if (scaling == GeneScaling::kStandardize) {
+      const auto row = signature.values.row(g).array();
+      const double sd = std::sqrt((row - row.mean()).square().mean());
+      if (!(sd > 0)) {
+        ++constant;
+        continue;
+      }
+      w = 1.0 / sd;
+    }
+    sig_rows.push_back(static_cast<Eigen::Index>(g));
+    bulk_rows.push_back(mapping.index[g]);
+    weights.push_back(w);
+  }
+  if (constant)
+    log::info("nnls", "{} genes with the same signature value in every cell type dropped (no information once "
+              "standardised)", constant);
+  Problem p;
+  const Eigen::Index n = static_cast<Eigen::Index>(sig_rows.size());
+  p.s.resize(n, signature.values.cols());
+  p.y.resize(n, bulk.values.cols());
+  p.weight.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    p.genes.push_back(signature.genes[sig_rows[i]]);
+    p.s.row(i) = signature.values.row(sig_rows[i]);
+    p.y.row(i) = bulk.values.row(bulk_rows[i]);
+    p.weight(i) = weights[i];
+  }
+  return p;
+}
+
+SampleTable proportions_table(const ExpressionTable& signature, const ExpressionTable& bulk, const NnlsBatch& b) {
+  SampleTable t{"proportions", bulk.columns, signature.columns, b.x.transpose()};
+  std::vector<std::string> zero;
+  for (Eigen::Index j = 0; j < t.values.rows(); ++j) {
+    const double total = t.values.row(j).sum();
+    if (total > 0) t.values.row(j) /= total;
+    else zero.push_back(bulk.columns[j]);
+  }
+  if (!zero.empty())
+    log::warn("nnls", "{} sample(s) fitted by all-zero proportions (no positive correlation with any signature "
+              "column): {}; their proportions are written as 0",
+              zero.size(), log::preview(zero));
+  return t;
+}
+
+SampleTable fit_table(const Problem& p, const std::vector<std::string>& samples, const NnlsBatch& b) {
+  SampleTable t{"fit", samples, kFitColumns, Eigen::MatrixXd(samples.size(), kFitColumns.size())};
+  std::vector<std::string> stalled;
+  for (Eigen::Index j = 0; j < t.values.rows(); ++j) {
+    const Eigen::VectorXd y = p.y.col(j);
+    const double rss = (y - p.s * b.x.col(j)).squaredNorm();
+    const double tss = (y.array() - y.mean()).square().sum();
+    t.values.row(j) << b.x.col(j).sum(), std::sqrt(rss),
+        tss > 0 ? 1 - rss / tss : std::numeric_limits<double>::quiet_NaN(), b.kkt_violation(j),
+        static_cast<double>(p.genes.size()), b.iterations[j], b.converged[j] ? 1.0 : 0.0;
+    if (!b.converged[j]) stalled.push_back(samples[j]);
+  }
+  if (!stalled.empty())
+    log::warn("nnls", "NNLS stopped at the iteration limit for {} sample(s): {}; see kkt_violation in fit.tsv "
+              "and raise --max-iterations",
+              stalled.size(), log::preview(stalled));
+  return t;
+}
+
+}  // namespace
+
+ScaleCheck inspect_scale(const Eigen::MatrixXd& values) {
+  ScaleCheck c;
+  if (values.size() == 0) return c;
+  c.min = values.minCoeff();
+  c.max = values.maxCoeff();
+  for (Eigen::Index i = 0; i < values.size() && !c.has_fraction; ++i)
+    c.has_fraction = values.data()[i] != std::floor(values.data()[i]);
+  if (c.min < 0) {
+    c.looks_log = true;
+    c.reason = fmt::format("it holds negative values (minimum {:g}), impossible in linear units", c.min);
+  } else if (c.max < defaults::kLogLooksMax && c.has_fraction) {
+    c.looks_log = true;
+    c.reason = fmt::format("its maximum is {:g} (< {:g}) with non-integer values, as log2 expression is",
+                           c.max, defaults::kLogLooksMax);
+  }
+  return c;
+}
+
+void ensure_linear(ExpressionTable& table, BulkScale scale) {
+  const ScaleCheck c = inspect_scale(table.values);
+  if (scale == BulkScale::kLog2) {
+    log::warn("nnls", "{}: converting from log2(x + 1) to linear units with 2^x - 1 (--bulk-scale log2)",
+              table.source);
+    table.values = (table.values.array() * std::log(2.0)).exp() - 1.0;
+    table.values = table.values.cwiseMax(0.0);
+    return;
+  }
+  if (!c.looks_log) return;
+  if (scale == BulkScale::kLinear) {
+    log::warn("nnls", "{} looks log-transformed ({}) but --bulk-scale linear was given: used as is",
+              table.source, c.reason);
+    return;
+  }
+  throw InputError(fmt::format("{} looks log-transformed: {}. NNLS needs linear units (counts, CPM, TPM). "
+                               "Give --bulk-scale log2 to convert it with 2^x - 1, or --bulk-scale linear "
+                               "if the values are linear",
+                               table.source, c.reason));
+}
+
+NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTable bulk,
+                                  const NnlsDeconvolutionOptions& options) {
+  ensure_linear(bulk, options.bulk_scale);
+  if (const ScaleCheck sc = inspect_scale(signature.values); sc.looks_log)
+    log::warn("nnls", "the signature {} looks log-transformed ({}); NNLS expects linear profiles",
+              signature.source, sc.reason);
+  const GeneMapping mapping = map_genes(signature.genes, bulk.genes, "signature " + signature.source,
+                                        "bulk " + bulk.source, options.max_missing_fraction);
+  const Problem p = build_problem(signature, bulk, mapping, options.scaling);
+  if (static_cast<int>(p.genes.size()) < options.min_genes)
+    throw ComputeError(fmt::format("only {} signature genes can be used (found in the bulk{}), fewer than "
+                                   "--min-genes {}; check that both files use the same gene identifiers",
+                                   p.genes.size(),
+                                   options.scaling == GeneScaling::kStandardize ? ", non-constant" : "",
+                                   options.min_genes));
+  log::info("nnls", "{} samples x {} cell types on {} genes", bulk.columns.size(), signature.columns.size(),
+            p.genes.size());
+  const NnlsBatch b =
+      nnls_batch(p.weight.asDiagonal() * p.s, p.weight.asDiagonal() * p.y, options.nnls);
+  NnlsDeconvolution out;
+  out.proportions = proportions_table(signature, bulk, b);
+  out.fit = fit_table(p, bulk.columns, b);
+  out.genes_used = p.genes;
+  out.missing_genes = mapping.missing;
+  return out;
+}
+
+}  // namespace blue

@@ -1,0 +1,68 @@
+// METHOD 1 end to end: bulk samples (genes x samples) against a signature (genes x cell types), gene
+// matching, optional per-gene standardisation, the log-scale guard, and the tables `blue nnls` writes.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "defaults.h"
+#include "io/types.h"
+#include "nnls/nnls.h"
+
+namespace blue {
+
+enum class GeneScaling {
+  kNone,        // least squares in the units given: highly expressed genes dominate the fit
+  kStandardize  // each gene (row of S and of every y) divided by the standard deviation of its row of S
+                // across cell types; genes with a constant row of S carry no type information and are dropped
+};
+
+enum class BulkScale { kAuto, kLinear, kLog2 };
+
+// The log-scale rule (applied to the whole bulk table): a table "looks log-transformed" when
+//   (a) its maximum is below defaults::kLogLooksMax (50) and at least one value is not an integer: a
+//       linear whole-transcriptome table (counts, CPM, TPM, intensities) has values in the thousands
+//       or more, while log2 expression hardly exceeds 20-30 (2^30 is 1e9); or
+//   (b) it holds negative values (logs of values below 1, or centred data): impossible in linear units.
+struct ScaleCheck {
+  double min = 0, max = 0;
+  bool has_fraction = false;
+  bool looks_log = false;
+  std::string reason;  // which part of the rule fired, with the numbers
+};
+ScaleCheck inspect_scale(const Eigen::MatrixXd& values);
+
+// kAuto: InputError when the values look log-transformed (suggesting --bulk-scale). kLinear: used as
+// given (a warning when they look log). kLog2: converted with 2^x - 1 (inverse of log2(x + 1)), with a
+// warning; results below 0 are set to 0.
+void ensure_linear(ExpressionTable& table, BulkScale scale);
+
+struct NnlsDeconvolutionOptions {
+  GeneScaling scaling = GeneScaling::kNone;
+  BulkScale bulk_scale = BulkScale::kAuto;
+  int min_genes = defaults::kNnlsMinGenes;
+  double max_missing_fraction = defaults::kMaxMissingGeneFraction;
+  NnlsOptions nnls;
+};
+
+struct NnlsDeconvolution {
+  SampleTable proportions;  // samples x cell types, each row sums to 1 (a zero fit gives a row of 0)
+  SampleTable fit;          // samples x kFitColumns
+  std::vector<std::string> genes_used;
+  std::vector<std::string> missing_genes;  // signature genes absent from the bulk
+};
+
+// Columns of NnlsDeconvolution::fit (and of fit.tsv), in order:
+//   total: sum of the un-normalised coefficients (the fitted scale of the bulk relative to the signature)
+//   residual_norm: ||y - S x||_2 over the genes used, in the bulk's units (also with --gene-scaling)
+//   r2: 1 - RSS / TSS over the genes used, in the bulk's units
+//   kkt_violation: relative KKT violation of the solved (possibly standardised) problem (see nnls.h)
+//   genes_used, iterations, converged (1/0)
+inline const std::vector<std::string> kFitColumns = {"total",      "residual_norm", "r2",       "kkt_violation",
+                                                     "genes_used", "iterations",    "converged"};
+
+// Signature genes are matched in the bulk with map_genes (missing fraction above max_missing_fraction:
+// InputError; below: warning listing them); fewer than min_genes used: ComputeError.
+NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTable bulk,
+                                  const NnlsDeconvolutionOptions& options);
+
+}  // namespace blue
