@@ -8,8 +8,20 @@ JOBS    ?= $(shell nproc)
 DEBS     = cmake g++ make pkg-config libtorch-dev libopenblas0-openmp libhdf5-dev libeigen3-dev \
            zlib1g-dev libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev \
            libbenchmark-dev
+TEST_DEBS = chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP    = $(BUILD)/.deps-installed
+TEST_STAMP = $(BUILD)/.test-deps-installed
+
+# Installs the Debian packages named in $(1) that are missing (apt-get update once first).
+define install_debs
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "[setup] installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(BUILD) && touch $@
+endef
 
 # OpenMP threads must sleep when idle: spinning starves the other core of a 2-core machine.
 export OMP_WAIT_POLICY = PASSIVE
@@ -19,12 +31,11 @@ export OMP_WAIT_POLICY = PASSIVE
 all: build
 
 $(STAMP):
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "[setup] installing Debian packages:" $$missing; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
-	@mkdir -p $(BUILD) && touch $@
+	$(call install_debs,$(DEBS))
+
+# The report's browser test renders HTML in headless Chromium.
+$(TEST_STAMP):
+	$(call install_debs,$(TEST_DEBS))
 
 deps: $(STAMP)
 
@@ -36,7 +47,7 @@ configure: $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+test: build $(TEST_STAMP)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build

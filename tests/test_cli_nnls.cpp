@@ -7,7 +7,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "io/h5ad.h"
 #include "io/tables.h"
+#include "util/output.h"
 #include "io_test_util.h"
 
 using blue::test::TempDir;
@@ -149,4 +151,40 @@ TEST(CliEvaluate, SampleMismatchAndModes) {
   EXPECT_EQ(header, "type\tn\tccc\tpearson\tspearman\tmae\trmse\tsources");
   while (std::getline(in, line)) last = line;
   EXPECT_EQ(last.rfind("overall\t9\t1\t1\t1\t0\t0", 0), 0u) << last;
+}
+
+TEST(CliEvaluate, GepModeOnH5ad) {
+  TempDir tmp;
+  // Truth: 4 samples x 3 genes, layers "T1" and "T2"; prediction = truth for T1, truth + 1 for T2, and an
+  // extra layer "X" that nothing maps onto.
+  blue::DenseAnnData truth;
+  truth.obs_names = {"a", "b", "c", "d"};
+  truth.var_names = {"g1", "g2", "g3"};
+  truth.X = blue::MatrixF::Zero(4, 3);
+  blue::MatrixF t(4, 3);
+  t << 1, 2, 3, 2, 2, 2, 3, 2, 1, 0, 2, 4;  // equal totals, g2 constant: not a varying gene
+  truth.layers["T1"] = t;
+  truth.layers["T2"] = t * 2;
+  blue::DenseAnnData pred = truth;
+  pred.layers["T2"].array() += 1.0f;
+  pred.layers["X"] = t;
+  {
+    blue::StagedOutputs out(false);
+    blue::write_h5ad(out, tmp.file("truth.h5ad"), truth);
+    blue::write_h5ad(out, tmp.file("pred.h5ad"), pred);
+    out.commit();
+  }
+  RunResult r = blue_run("evaluate --pred-gep " + tmp.file("pred.h5ad") + " --truth-gep " + tmp.file("truth.h5ad") +
+                         " --pred-gep-scale linear --out " + tmp.file("gep.tsv"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("not mapped"), std::string::npos);  // layer X
+  nlohmann::json j;
+  std::ifstream(tmp.file("gep.json")) >> j;
+  ASSERT_EQ(j["metrics"].size(), 2u);
+  EXPECT_EQ(j["metrics"][0]["type"], "T1");
+  EXPECT_NEAR(j["metrics"][0]["ccc_mean_profile"].get<double>(), 1.0, 1e-6);
+  EXPECT_EQ(j["metrics"][0]["n_varying_genes"], 2);
+  EXPECT_LT(j["metrics"][1]["ccc_mean_profile"].get<double>(), 1.0);
+  // 2t + 1 is affine in t, but CPM then log2 bends it a little.
+  EXPECT_GT(j["metrics"][1]["median_gene_pearson"].get<double>(), 0.9);
 }

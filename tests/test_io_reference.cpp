@@ -174,3 +174,12 @@ TEST(IoReference, TenxWithoutLabelsIsAUsageError) {
   o.labels_path.clear();
   expect_error<UsageError>([&] { read_reference(o); }, {"--labels"});
 }
+
+TEST(IoReference, ConflictingLabelsForOneBarcode) {
+  TempDir dir;
+  ReferenceOptions o;
+  o.path = tiny_10x(dir);
+  o.labels_path = dir.write("labels.csv", "barcode,type\nAAA,T\nBBB,B\nAAA,NK\n");
+  o.label_key = "type";
+  expect_error<InputError>([&] { read_reference(o); }, {"labels.csv", "line 4", "'AAA' appears again", "'T' vs 'NK'"});
+}

@@ -160,7 +160,7 @@ TEST(Evaluate, ReadsTypeMapAndRejectsDuplicates) {
 }
 
 TEST(Evaluate, GepMetrics) {
-  // 3 samples x 3 genes; gene g2 is constant in the truth (not counted as varying).
+  // 3 samples x 3 genes with equal totals; gene g2 is constant in the truth (not counted as varying).
   DenseAnnData truth, pred;
   truth.obs_names = {"s1", "s2", "s3"};
   pred.obs_names = {"s2", "s1", "s3"};
@@ -169,7 +169,7 @@ TEST(Evaluate, GepMetrics) {
   MatrixF t(3, 3);
   t << 1, 5, 2,  //
       2, 4, 2,   //
-      3, 6, 2;
+      3, 3, 2;
   truth.layers["T"] = t;
   MatrixF p(3, 4);  // same values, columns permuted, rows in pred order
   for (int i = 0; i < 3; ++i) {
@@ -179,7 +179,8 @@ TEST(Evaluate, GepMetrics) {
   pred.layers["Tpred"] = p;
   pred.layers["Other"] = p;
   TypeMap map{"m", {{"Tpred", "T"}}};
-  GepEvaluation ev = evaluate_geps(pred, truth, map);
+  const GepOptions linear{GepScale::kLinear, GepScale::kLinear};
+  GepEvaluation ev = evaluate_geps(pred, truth, map, linear);
   ASSERT_EQ(ev.rows.size(), 1u);
   EXPECT_EQ(ev.rows[0].n_samples, 3u);
   EXPECT_EQ(ev.rows[0].n_genes, 3u);
@@ -188,9 +189,24 @@ TEST(Evaluate, GepMetrics) {
   EXPECT_NEAR(ev.rows[0].median_gene_pearson, 1.0, 1e-6);
   EXPECT_NEAR(ev.rows[0].median_sample_pearson, 1.0, 1e-6);
   EXPECT_EQ(ev.unmapped_predicted, std::vector<std::string>{"Other"});
-  // A shifted prediction keeps the correlations and lowers the CCC.
-  pred.layers["Tpred"].array() += 1.0f;
-  GepEvaluation shifted = evaluate_geps(pred, truth, map);
-  EXPECT_LT(shifted.rows[0].ccc_mean_profile, 0.95);
-  EXPECT_NEAR(shifted.rows[0].median_gene_pearson, 1.0, 1e-6);
+  // Profiles are CPM-normalised before scoring: a prediction 3x too high scores the same.
+  pred.layers["Tpred"] *= 3.0f;
+  EXPECT_NEAR(evaluate_geps(pred, truth, map, linear).rows[0].ccc_mean_profile, 1.0, 1e-6);
+  // A prediction stored as log2(CPM + 1) (the default) is brought back to linear first.
+  MatrixF logged = pred.layers["Tpred"];
+  for (int i = 0; i < 3; ++i) logged.row(i) = (logged.row(i) / logged.row(i).sum() * 1e6f).array().log1p() / std::log(2.0f);
+  pred.layers["Tpred"] = logged;
+  EXPECT_NEAR(evaluate_geps(pred, truth, map).rows[0].ccc_mean_profile, 1.0, 1e-5);
+  // Treated as linear, the same log values disagree.
+  EXPECT_LT(evaluate_geps(pred, truth, map, linear).rows[0].ccc_mean_profile, 0.9);
+  // Against a measured profile (linear, any scale): every predicted sample equal to it up to a factor.
+  ExpressionTable profiles{"sorted.tsv", {"g0", "g1", "g2"}, {"T"}, Eigen::MatrixXd(3, 1)};
+  profiles.values << 70, 50, 20;
+  pred.layers["Tpred"] = MatrixF(3, 4);
+  for (int i = 0; i < 3; ++i) pred.layers["Tpred"].row(i) << 2.0f * (i + 1), 5.0f * (i + 1), 7.0f * (i + 1), 1.0f;
+  GepEvaluation against = evaluate_against_profiles(pred, profiles, map, linear);
+  ASSERT_EQ(against.rows.size(), 1u);
+  EXPECT_NEAR(against.rows[0].ccc_mean_profile, 1.0, 1e-6);
+  EXPECT_NEAR(against.rows[0].median_sample_pearson, 1.0, 1e-6);
+  EXPECT_TRUE(std::isnan(against.rows[0].median_gene_pearson));
 }

@@ -65,11 +65,30 @@ struct GepEvaluation {
   std::vector<std::string> truth_without_source;
 };
 
-// Layers are cell types (obs = samples, var = genes), compared as stored. Samples are matched by name
-// (all must match); genes by name over the shared ones (none shared: InputError). The map must be
+// How the GEP values are stored: kLog2Cpm = normalised log2(CPM + 1) as METHOD 2.3 (the "<type>" layers
+// of `blue deconvolve`), kLinear = any linear unit (mean counts of a `blue simulate` split, CPM, TPM).
+enum class GepScale { kLog2Cpm, kLinear };
+
+struct GepOptions {
+  GepScale predicted = GepScale::kLog2Cpm;
+  GepScale truth = GepScale::kLinear;
+};
+
+// Layers are cell types (obs = samples, var = genes). Samples are matched by name (all must match);
+// genes by name over the shared ones (none shared: InputError). Before scoring, every profile (one sample
+// of one type) is brought to the same scale: log2 layers back to linear (2^x - 1), then restricted to the
+// shared genes and normalised as METHOD 2.3 (CPM over those genes, log2(x + 1)). The map must be
 // one-to-one here: a truth type with several predicted sources is an InputError. A gene whose prediction
 // is constant while its truth varies counts as r = 0.
-GepEvaluation evaluate_geps(const DenseAnnData& predicted, const DenseAnnData& truth, const TypeMap& map);
+GepEvaluation evaluate_geps(const DenseAnnData& predicted, const DenseAnnData& truth, const TypeMap& map,
+                            const GepOptions& options = {});
+
+// Measured profiles (genes x columns, e.g. bulk RNA-seq of sorted cells, linear units) as the truth: per
+// mapped column, the sample-averaged predicted profile against the column (ccc_mean_profile) and each
+// predicted sample against it (median_sample_pearson); no per-gene score (NaN, n_varying_genes 0).
+// Same gene alignment and normalisation as evaluate_geps.
+GepEvaluation evaluate_against_profiles(const DenseAnnData& predicted, const ExpressionTable& profiles,
+                                        const TypeMap& map, const GepOptions& options = {});
 
 // The tables written by `blue evaluate` and their JSON twin.
 std::string proportion_metrics_tsv(const ProportionEvaluation& ev);

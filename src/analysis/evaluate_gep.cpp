@@ -1,12 +1,14 @@
-// GEP mode of blue evaluate: per cell type, predicted vs true per-sample expression profiles.
+// GEP mode of blue evaluate: per cell type, predicted vs true expression profiles.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "analysis/evaluate.h"
 #include "analysis/metrics.h"
+#include "simulate/normalize.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -20,44 +22,94 @@ struct GeneAlignment {
   std::vector<Eigen::Index> pred, truth;  // shared genes, truth order
 };
 
-GeneAlignment align_genes(const DenseAnnData& predicted, const DenseAnnData& truth) {
+GeneAlignment align_genes(const std::vector<std::string>& predicted, const std::vector<std::string>& truth) {
   std::unordered_map<std::string, Eigen::Index> pos;
-  for (std::size_t i = 0; i < predicted.var_names.size(); ++i) pos.emplace(predicted.var_names[i], i);
+  for (std::size_t i = 0; i < predicted.size(); ++i) pos.emplace(predicted[i], i);
   GeneAlignment a;
-  for (std::size_t i = 0; i < truth.var_names.size(); ++i) {
-    auto it = pos.find(truth.var_names[i]);
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    auto it = pos.find(truth[i]);
     if (it == pos.end()) continue;
     a.truth.push_back(static_cast<Eigen::Index>(i));
     a.pred.push_back(it->second);
   }
   if (a.truth.empty())
-    throw InputError(fmt::format("no gene (var name) is shared by the predicted and the truth GEPs (predicted: {}; "
-                                 "truth: {})",
-                                 log::preview(predicted.var_names, 4), log::preview(truth.var_names, 4)));
-  if (a.truth.size() < truth.var_names.size() || a.pred.size() < predicted.var_names.size())
+    throw InputError(fmt::format("no gene is shared by the predicted GEPs and the truth (predicted: {}; truth: {})",
+                                 log::preview(predicted, 4), log::preview(truth, 4)));
+  if (a.truth.size() < truth.size() || a.pred.size() < predicted.size())
     log::warn("evaluate", "{} genes shared; {} truth and {} predicted genes have no counterpart and are skipped",
-              a.truth.size(), truth.var_names.size() - a.truth.size(), predicted.var_names.size() - a.pred.size());
+              a.truth.size(), truth.size() - a.truth.size(), predicted.size() - a.pred.size());
   return a;
 }
 
-// samples x shared genes, in truth sample order.
-Eigen::MatrixXd gather(const MatrixF& layer, const std::vector<Eigen::Index>& rows,
-                       const std::vector<Eigen::Index>& cols) {
-  Eigen::MatrixXd m(rows.size(), cols.size());
+// rows x cols of `layer`, then the common normalisation (see evaluate.h).
+Eigen::MatrixXd normalised(const MatrixF& layer, const std::vector<Eigen::Index>& rows,
+                           const std::vector<Eigen::Index>& cols, GepScale scale, const std::string& what) {
+  MatrixF m(rows.size(), cols.size());
   for (std::size_t i = 0; i < rows.size(); ++i)
     for (std::size_t j = 0; j < cols.size(); ++j) m(i, j) = layer(rows[i], cols[j]);
-  return m;
+  if (scale == GepScale::kLog2Cpm) denormalize_profiles(m);
+  normalize_profiles(m, what);
+  return m.cast<double>();
+}
+
+std::vector<Eigen::Index> iota(std::size_t n) {
+  std::vector<Eigen::Index> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<Eigen::Index>(i);
+  return v;
+}
+
+// Truth type -> its single predicted layer, filling the unmapped / without-source lists of `ev`.
+std::map<std::string, std::string> layer_sources(const DenseAnnData& predicted,
+                                                 const std::vector<std::string>& truth_types, const TypeMap& map,
+                                                 GepEvaluation& ev) {
+  std::map<std::string, std::vector<std::string>> sources;
+  for (const auto& [p, t] : map.pairs)
+    if (predicted.layers.count(p) && std::find(truth_types.begin(), truth_types.end(), t) != truth_types.end())
+      sources[t].push_back(p);
+  std::map<std::string, std::string> single;
+  for (const auto& [t, ps] : sources) {
+    if (ps.size() > 1)
+      throw InputError(fmt::format("truth '{}' has several predicted GEP sources ({}); profiles cannot be summed: "
+                                   "give a one-to-one --map for GEP evaluation",
+                                   t, log::preview(ps)));
+    single[t] = ps.front();
+  }
+  for (const auto& [name, layer] : predicted.layers) {
+    bool used = false;
+    for (const auto& [t, p] : single) used |= p == name;
+    if (!used) ev.unmapped_predicted.push_back(name);
+  }
+  for (const auto& t : truth_types)
+    if (!single.count(t)) ev.truth_without_source.push_back(t);
+  if (single.empty())
+    throw InputError(fmt::format("no predicted GEP layer maps onto the truth (predicted layers: {}; truth: {}); "
+                                 "give --map with columns predicted, truth",
+                                 log::preview(ev.unmapped_predicted), log::preview(truth_types)));
+  if (!ev.unmapped_predicted.empty())
+    log::warn("evaluate", "predicted GEP layers not mapped (not scored): {}", log::preview(ev.unmapped_predicted));
+  if (!ev.truth_without_source.empty())
+    log::warn("evaluate", "truth GEPs with no predicted source (not scored): {}",
+              log::preview(ev.truth_without_source));
+  return single;
+}
+
+double median_sample_pearson(const Eigen::MatrixXd& pred, const Eigen::MatrixXd& truth) {
+  std::vector<double> r;
+  for (Eigen::Index i = 0; i < pred.rows(); ++i)
+    r.push_back(pearson(pred.row(i).transpose(), truth.row(truth.rows() == 1 ? 0 : i).transpose()));
+  return median_finite(r);
 }
 
 GepMetricRow score_gep(const std::string& type, const Eigen::MatrixXd& pred, const Eigen::MatrixXd& truth) {
   GepMetricRow r;
   r.type = type;
-  r.n_samples = static_cast<std::size_t>(truth.rows());
-  r.n_genes = static_cast<std::size_t>(truth.cols());
+  r.n_samples = static_cast<std::size_t>(pred.rows());
+  r.n_genes = static_cast<std::size_t>(pred.cols());
   r.ccc_mean_profile = lin_ccc(pred.colwise().mean().transpose(), truth.colwise().mean().transpose());
-  std::vector<double> per_sample, per_gene;
-  for (Eigen::Index i = 0; i < truth.rows(); ++i)
-    per_sample.push_back(pearson(pred.row(i).transpose(), truth.row(i).transpose()));
+  r.median_sample_pearson = median_sample_pearson(pred, truth);
+  r.median_gene_pearson = std::numeric_limits<double>::quiet_NaN();
+  if (truth.rows() == 1) return r;  // a measured profile: no per-sample truth
+  std::vector<double> per_gene;
   for (Eigen::Index g = 0; g < truth.cols(); ++g) {
     const Eigen::VectorXd t = truth.col(g), p = pred.col(g);
     const double mean = t.mean();
@@ -66,7 +118,6 @@ GepMetricRow score_gep(const std::string& type, const Eigen::MatrixXd& pred, con
     const double r_gene = pearson(p, t);
     per_gene.push_back(std::isfinite(r_gene) ? r_gene : 0.0);  // constant prediction: no information
   }
-  r.median_sample_pearson = median_finite(per_sample);
   r.median_gene_pearson = median_finite(per_gene);
   r.n_varying_genes = per_gene.size();
   return r;
@@ -74,43 +125,38 @@ GepMetricRow score_gep(const std::string& type, const Eigen::MatrixXd& pred, con
 
 }  // namespace
 
-GepEvaluation evaluate_geps(const DenseAnnData& predicted, const DenseAnnData& truth, const TypeMap& map) {
+GepEvaluation evaluate_geps(const DenseAnnData& predicted, const DenseAnnData& truth, const TypeMap& map,
+                           const GepOptions& options) {
   GepEvaluation ev;
   const auto rows = match_names(truth.obs_names, predicted.obs_names, "the truth GEPs", "the predicted GEPs",
                                 "sample");
-  std::vector<Eigen::Index> truth_rows(truth.obs_names.size());
-  for (std::size_t i = 0; i < truth_rows.size(); ++i) truth_rows[i] = static_cast<Eigen::Index>(i);
-  const GeneAlignment genes = align_genes(predicted, truth);
-  std::map<std::string, std::vector<std::string>> sources;
-  for (const auto& [p, t] : map.pairs)
-    if (predicted.layers.count(p) && truth.layers.count(t)) sources[t].push_back(p);
-  for (const auto& [name, layer] : predicted.layers) {
-    bool used = false;
-    for (const auto& [t, ps] : sources) used |= std::find(ps.begin(), ps.end(), name) != ps.end();
-    if (!used) ev.unmapped_predicted.push_back(name);
+  const auto truth_rows = iota(truth.obs_names.size());
+  const GeneAlignment genes = align_genes(predicted.var_names, truth.var_names);
+  std::vector<std::string> truth_types;
+  for (const auto& [name, layer] : truth.layers) truth_types.push_back(name);
+  for (const auto& [type, source] : layer_sources(predicted, truth_types, map, ev)) {
+    const Eigen::MatrixXd p =
+        normalised(predicted.layers.at(source), rows, genes.pred, options.predicted, "predicted GEP " + source);
+    const Eigen::MatrixXd t =
+        normalised(truth.layers.at(type), truth_rows, genes.truth, options.truth, "truth GEP " + type);
+    ev.rows.push_back(score_gep(type, p, t));
   }
-  for (const auto& [type, layer] : truth.layers) {
-    auto src = sources.find(type);
-    if (src == sources.end()) {
-      ev.truth_without_source.push_back(type);
-      continue;
-    }
-    if (src->second.size() > 1)
-      throw InputError(fmt::format("truth GEP '{}' has several predicted sources ({}); profiles cannot be summed: "
-                                   "give a one-to-one --map for GEP evaluation",
-                                   type, log::preview(src->second)));
-    const MatrixF& pl = predicted.layers.at(src->second.front());
-    ev.rows.push_back(score_gep(type, gather(pl, rows, genes.pred), gather(layer, truth_rows, genes.truth)));
+  return ev;
+}
+
+GepEvaluation evaluate_against_profiles(const DenseAnnData& predicted, const ExpressionTable& profiles,
+                                        const TypeMap& map, const GepOptions& options) {
+  GepEvaluation ev;
+  const GeneAlignment genes = align_genes(predicted.var_names, profiles.genes);
+  const auto pred_rows = iota(predicted.obs_names.size());
+  const MatrixF columns = profiles.values.transpose().cast<float>();  // one profile per row
+  for (const auto& [type, source] : layer_sources(predicted, profiles.columns, map, ev)) {
+    const auto col = std::find(profiles.columns.begin(), profiles.columns.end(), type) - profiles.columns.begin();
+    const Eigen::MatrixXd p = normalised(predicted.layers.at(source), pred_rows, genes.pred, options.predicted,
+                                         "predicted GEP " + source);
+    const Eigen::MatrixXd t = normalised(columns, {col}, genes.truth, GepScale::kLinear, profiles.source);
+    ev.rows.push_back(score_gep(type, p, t));
   }
-  if (ev.rows.empty())
-    throw InputError(fmt::format("no predicted GEP layer maps onto a truth layer (predicted layers: {}; truth "
-                                 "layers: {}); give --map with columns predicted, truth",
-                                 log::preview(ev.unmapped_predicted), log::preview(ev.truth_without_source)));
-  if (!ev.unmapped_predicted.empty())
-    log::warn("evaluate", "predicted GEP layers not mapped (not scored): {}", log::preview(ev.unmapped_predicted));
-  if (!ev.truth_without_source.empty())
-    log::warn("evaluate", "truth GEP layers with no predicted source (not scored): {}",
-              log::preview(ev.truth_without_source));
   return ev;
 }
 

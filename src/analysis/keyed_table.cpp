@@ -86,4 +86,11 @@ std::optional<double> parse_number(const std::string& s) {
   return v;
 }
 
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  for (const auto& item : split_fields(s, ','))
+    if (!trim(item).empty()) out.push_back(trim(item));
+  return out;
+}
+
 }  // namespace blue

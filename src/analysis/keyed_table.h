@@ -42,4 +42,7 @@ bool is_missing_value(const std::string& s);
 // Strict number parse of a whole cell (surrounding spaces allowed); nullopt when not a finite number.
 std::optional<double> parse_number(const std::string& s);
 
+// "a,b,,c" -> {a, b, c}: a comma-separated option value, empty items dropped.
+std::vector<std::string> split_list(const std::string& s);
+
 }  // namespace blue

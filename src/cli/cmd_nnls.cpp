@@ -53,15 +53,15 @@ void run_nnls(NnlsCliOptions& o) {
   provenance.add_input("bulk", o.bulk_path);
   StagedOutputs out(o.run.force);
   const std::filesystem::path dir(o.out_dir);
+  const ExpressionTable bulk = read_expression_table(o.bulk_path, "bulk");
   ExpressionTable signature;
   if (!o.signature_path.empty()) {
     provenance.add_input("signature", o.signature_path);
     signature = read_expression_table(o.signature_path, "signature");
   } else {
-    signature = signature_from_reference(o.source, provenance);
+    signature = signature_from_reference(o.source, provenance, &bulk.genes);
     write_expression_table(out, (dir / "signature.tsv").string(), signature);
   }
-  const ExpressionTable bulk = read_expression_table(o.bulk_path, "bulk");
   const NnlsDeconvolution result = deconvolve_nnls(signature, bulk, o.nnls);
   write_sample_table(out, (dir / "proportions.tsv").string(), result.proportions);
   write_sample_table(out, (dir / "fit.tsv").string(), result.fit);

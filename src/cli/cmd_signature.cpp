@@ -43,12 +43,13 @@ void throw_if_problems(const std::vector<std::string>& problems) {
   throw UsageError(msg);
 }
 
-ExpressionTable signature_from_reference(const SignatureSource& src, Provenance& provenance) {
+ExpressionTable signature_from_reference(const SignatureSource& src, Provenance& provenance,
+                                         const std::vector<std::string>* measured) {
   provenance.add_input("reference", src.reference.path);
   if (!src.reference.labels_path.empty()) provenance.add_input("labels", src.reference.labels_path);
   if (!src.genes_path.empty()) provenance.add_input("genes", src.genes_path);
   const Reference ref = read_reference(src.reference);
-  const auto panel = signature_panel(ref, src.genes_path);
+  const auto panel = signature_panel(ref, src.genes_path, measured);
   ExpressionTable sig = build_signature(ref, panel, src.max_missing_genes);
   provenance.set("signature", {{"genes", sig.genes.size()},
                                {"cell_types", sig.columns},

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "defaults.h"
-#include "report/km_svg.h"
+#include "report/survival_outputs.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -22,19 +22,6 @@ struct SurvivalOptions {
   bool drop_missing = false;
   RunOptions run;
 };
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size() && !s.empty()) {
-    auto comma = s.find(',', start);
-    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
 
 // Every option problem at once.
 void validate(const SurvivalOptions& o) {
@@ -92,10 +79,6 @@ void run(const SurvivalOptions& o) {
   cox.conf_level = o.conf_level;
   const auto result = survival::analyse_survival(cohort, o.group_col, cox);
 
-  StagedOutputs out(o.run.force);
-  const std::string dir = o.out + "/";
-  out.write_text(dir + "km.tsv", survival::km_table(result));
-  out.write_text(dir + "median.tsv", survival::median_table(result));
   KmPlotOptions plot;
   plot.time_label = o.time_label;
   plot.title = o.group_col.empty() ? "Kaplan-Meier estimate" : "Kaplan-Meier estimate by " + o.group_col;
@@ -106,19 +89,17 @@ void run(const SurvivalOptions& o) {
   prov.set("ties", o.ties);
   prov.set("conf_level", o.conf_level);
   if (result.logrank) {
-    out.write_text(dir + "logrank.tsv", survival::logrank_table(*result.logrank, result.curves));
-    plot.logrank_p = result.logrank->p;
     prov.set("logrank_p", result.logrank->p);
     log::info("survival", "log-rank chi-square {:.3f} on {} df, p = {:.3g}", result.logrank->chisq, result.logrank->df,
               result.logrank->p);
   }
   if (result.cox) {
-    out.write_text(dir + "cox.tsv", survival::cox_table(*result.cox));
-    out.write_text(dir + "cox_model.tsv", survival::cox_model_table(*result.cox));
     prov.set("cox_reliable", result.cox->reliable);
     prov.set("cox_warnings", result.cox->warnings);
   }
-  out.write_text(dir + "km.svg", km_svg(result.curves, plot));
+  StagedOutputs out(o.run.force);
+  const std::string dir = o.out + "/";
+  write_survival_outputs(out, o.out, result, plot);
   commit_outputs(out, prov, dir + "provenance.json", "survival");
 }
 

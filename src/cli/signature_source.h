@@ -24,8 +24,10 @@ void add_signature_source_options(CLI::App* cmd, SignatureSource& src, bool requ
 // Problems with the options (empty when fine), for the one-pass validation of the caller.
 std::vector<std::string> check_signature_source(const SignatureSource& src);
 
-// Reads the reference, picks the panel and builds the mean-CPM signature; records the inputs.
-ExpressionTable signature_from_reference(const SignatureSource& src, Provenance& provenance);
+// Reads the reference, picks the panel and builds the mean-CPM signature; records the inputs. `measured`:
+// see signature_panel().
+ExpressionTable signature_from_reference(const SignatureSource& src, Provenance& provenance,
+                                         const std::vector<std::string>* measured = nullptr);
 
 // Throws one UsageError listing every problem (nothing when `problems` is empty).
 void throw_if_problems(const std::vector<std::string>& problems);

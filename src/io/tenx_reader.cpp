@@ -192,6 +192,10 @@ std::vector<std::string> read_label_table(const std::string& path, const std::st
       ++unknown;
       continue;
     }
+    if (seen[it->second] && labels[it->second] != fields[lcol]) {
+      throw InputError(fmt::format("{}: line {}: barcode '{}' appears again with a different label ('{}' vs '{}')",
+                                   path, reader.line_number(), fields[bcol], labels[it->second], fields[lcol]));
+    }
     seen[it->second] = 1;
     labels[it->second] = fields[lcol];
   }

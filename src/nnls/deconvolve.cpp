@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 
 #include "io/genes.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/parallel.h"
 
 namespace blue {
 namespace {
@@ -150,8 +152,11 @@ NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTa
                                    options.min_genes));
   log::info("nnls", "{} samples x {} cell types on {} genes", bulk.columns.size(), signature.columns.size(),
             p.genes.size());
-  const NnlsBatch b =
-      nnls_batch(p.weight.asDiagonal() * p.s, p.weight.asDiagonal() * p.y, options.nnls);
+  const auto start = std::chrono::steady_clock::now();
+  const NnlsBatch b = nnls_batch(p.weight.asDiagonal() * p.s, p.weight.asDiagonal() * p.y, options.nnls);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log::info("nnls", "solved {} samples in {:.3f} s ({} threads); largest KKT violation {:.2g}", bulk.columns.size(),
+            seconds, threads(), b.kkt_violation.size() ? b.kkt_violation.maxCoeff() : 0.0);
   NnlsDeconvolution out;
   out.proportions = proportions_table(signature, bulk, b);
   out.fit = fit_table(p, bulk.columns, b);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_set>
+
 #include "io/genes.h"
 #include "io/tables.h"
 #include "simulate/markers.h"
@@ -51,7 +53,8 @@ ExpressionTable build_signature(const Reference& ref, const std::vector<std::str
   return sig;
 }
 
-std::vector<std::string> signature_panel(const Reference& ref, const std::string& genes_path) {
+std::vector<std::string> signature_panel(const Reference& ref, const std::string& genes_path,
+                                         const std::vector<std::string>* measured) {
   if (!genes_path.empty()) {
     auto genes = read_gene_list(genes_path);
     log::info("signature", "{} genes from {}", genes.size(), genes_path);
@@ -59,7 +62,14 @@ std::vector<std::string> signature_panel(const Reference& ref, const std::string
   }
   MarkerResult markers = find_markers(ref, MarkerOptions{});
   log::info("signature", "marker panel: {} genes (METHOD 2.2)", markers.panel.size());
-  return markers.panel;
+  if (!measured) return markers.panel;
+  const std::unordered_set<std::string> have(measured->begin(), measured->end());
+  std::vector<std::string> kept;
+  for (const auto& g : markers.panel)
+    if (have.count(g)) kept.push_back(g);
+  log::info("signature", "{} marker genes measured in the bulk kept, {} left out", kept.size(),
+            markers.panel.size() - kept.size());
+  return kept;
 }
 
 }  // namespace blue

@@ -18,7 +18,10 @@ ExpressionTable build_signature(const Reference& ref, const std::vector<std::str
                                 double max_missing_fraction = defaults::kMaxMissingGeneFraction);
 
 // The panel of a signature: the genes of `genes_path` when given (read_gene_list), otherwise the marker
-// panel of find_markers() with default options (METHOD 2.2).
-std::vector<std::string> signature_panel(const Reference& ref, const std::string& genes_path);
+// panel of find_markers() with default options (METHOD 2.2). With `measured` (e.g. the genes of the bulk
+// the signature is for), marker genes absent from it are left out (logged): they could not be used anyway,
+// and a marker panel is the tool's choice, not the user's.
+std::vector<std::string> signature_panel(const Reference& ref, const std::string& genes_path,
+                                         const std::vector<std::string>* measured = nullptr);
 
 }  // namespace blue

@@ -10,7 +10,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitUsage = 1,     // bad command line: unknown option, value out of range
   kExitInput = 2,     // an input file is missing, unreadable or malformed
-  kExitCompute = 3,   // the computation cannot proceed (too few shared genes, non-convergence, NaN loss)
+  kExitCompute = 3,   // the computation cannot proceed (non-convergence, NaN loss)
   kExitOutput = 4,    // an output cannot be written (exists without --force, disk full, permissions)
   kExitInternal = 70  // a bug in blue: please report it
 };
