@@ -30,7 +30,8 @@ for m in t["proportions"]["metrics"]:
     print(f"  proportions {m['type']:<14} CCC {m['ccc']:.4f}  r {m['pearson']:.4f}")
 for m in t["gep"]["metrics"]:
     print(f"  GEP {m['type']:<14} CCC(mean profile) {m['ccc_mean_profile']:.4f}  "
-          f"median per-gene r {m['median_gene_pearson']:.3f} ({m['n_varying_genes']} varying genes)")
+          f"median per-gene r {m['median_gene_pearson'] if m['median_gene_pearson'] is not None else float('nan'):.3f} "
+          f"({m['n_varying_genes']} varying genes)")
 PY
 
 "$BLUE" deconvolve -m "$WORK/model.blue" -b "$FIN/GSE107572_bulk_expression.tsv.gz" -o "$WORK/finotello" \
