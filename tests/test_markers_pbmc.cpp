@@ -68,8 +68,8 @@ TEST(MarkersPbmc, PanelHoldsKnownMarkersAndFollowsTheRule) {
 
   auto one = run_blue(markers_args(dir / "panel1.txt", "--per-type 50 --threads 1"), dir / "err2");
   ASSERT_EQ(one.code, 0) << one.err;
-  EXPECT_EQ(slurp(dir / "panel.txt"), slurp(dir / "panel1.txt"));
-  EXPECT_EQ(slurp(dir / "panel.txt.stats.tsv"), slurp(dir / "panel1.txt.stats.tsv"));
+  EXPECT_TRUE(slurp(dir / "panel.txt") == slurp(dir / "panel1.txt")) << "1 vs 2 threads";
+  EXPECT_TRUE(slurp(dir / "panel.txt.stats.tsv") == slurp(dir / "panel1.txt.stats.tsv")) << "1 vs 2 threads";
 }
 
 TEST(MarkersCli, BadOptionsAreReportedTogetherAndExistingOutputsKept) {

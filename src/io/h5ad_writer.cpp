@@ -44,7 +44,9 @@ class Writer {
   }
 
   h5::Handle group(hid_t loc, const std::string& name, const char* type = "dict", const char* version = "0.1.0") const {
-    h5::Handle g(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    h5::Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_obj_track_times(gcpl.get(), 0);  // no timestamps: same inputs give the same bytes
+    h5::Handle g(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT));
     if (!g.valid()) fail("create group '" + name + "'");
     encoding(g.get(), type, version);
     return g;
@@ -53,6 +55,7 @@ class Writer {
   // Chunked + gzip creation properties when the dataset is big enough to profit.
   h5::Handle create_props(const std::vector<hsize_t>& dims) const {
     h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    H5Pset_obj_track_times(dcpl.get(), 0);  // no timestamps: same inputs give the same bytes
     hsize_t total = 1;
     for (hsize_t d : dims) total *= d;
     if (total < 1024) return dcpl;

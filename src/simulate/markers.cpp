@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <utility>
 
 #include "util/error.h"
 #include "util/log.h"
@@ -19,29 +20,53 @@ struct CscLogNorm {
   std::vector<float> value;        // log1p(count / cell_total * 1e4) > 0
 };
 
+// Rows [begin, end) of chunk c out of n_chunks (contiguous, in order).
+std::pair<std::int64_t, std::int64_t> chunk_rows(std::int64_t rows, std::int64_t c, std::int64_t n_chunks) {
+  return {rows * c / n_chunks, rows * (c + 1) / n_chunks};
+}
+
+// Parallel transposition: each chunk of rows counts its non-zeros per column, the prefix sums give every
+// chunk its own write position in each column, then the chunks scatter independently. Within a column the
+// values stay in row order whatever the number of chunks. Raw counts: only positive values are stored.
 CscLogNorm log_normalised_columns(const Reference& ref) {
   const CsrMatrix& m = ref.counts;
+  const auto cols = static_cast<std::size_t>(m.cols);
+  const std::int64_t n_chunks = std::max<std::int64_t>(1, std::min<std::int64_t>(threads(), m.rows));
+  std::vector<std::vector<std::int64_t>> at(static_cast<std::size_t>(n_chunks), std::vector<std::int64_t>(cols, 0));
+  parallel_for(n_chunks, [&](std::ptrdiff_t c) {
+    const auto [begin, end] = chunk_rows(m.rows, c, n_chunks);
+    for (std::int64_t j = m.indptr[begin]; j < m.indptr[end]; ++j) {
+      if (m.data[j] > 0.0f) ++at[c][m.indices[j]];
+    }
+  });
   CscLogNorm csc;
-  csc.colptr.assign(static_cast<std::size_t>(m.cols) + 1, 0);
-  for (std::int64_t j = 0; j < m.nnz(); ++j) {
-    if (m.data[j] > 0.0f) ++csc.colptr[m.indices[j] + 1];
+  csc.colptr.assign(cols + 1, 0);
+  for (std::size_t g = 0; g < cols; ++g) {
+    std::int64_t pos = csc.colptr[g];
+    for (auto& chunk : at) {  // count -> this chunk's first write position in column g
+      const std::int64_t count = chunk[g];
+      chunk[g] = pos;
+      pos += count;
+    }
+    csc.colptr[g + 1] = pos;
   }
-  std::partial_sum(csc.colptr.begin(), csc.colptr.end(), csc.colptr.begin());
-  std::vector<std::int64_t> next(csc.colptr.begin(), csc.colptr.end() - 1);
   csc.type.resize(static_cast<std::size_t>(csc.colptr.back()));
   csc.value.resize(csc.type.size());
-  for (std::int64_t r = 0; r < m.rows; ++r) {
-    double total = 0.0;
-    for (std::int64_t j = m.indptr[r]; j < m.indptr[r + 1]; ++j) total += m.data[j];
-    if (total <= 0.0) continue;
-    const double scale = defaults::kLogNormScale / total;
-    for (std::int64_t j = m.indptr[r]; j < m.indptr[r + 1]; ++j) {
-      if (m.data[j] <= 0.0f) continue;  // raw counts: only positive values are stored
-      const std::int64_t at = next[m.indices[j]]++;
-      csc.type[at] = static_cast<std::uint16_t>(ref.cell_type_of[r]);
-      csc.value[at] = static_cast<float>(std::log1p(m.data[j] * scale));
+  parallel_for(n_chunks, [&](std::ptrdiff_t c) {
+    const auto [begin, end] = chunk_rows(m.rows, c, n_chunks);
+    auto& next = at[c];
+    for (std::int64_t r = begin; r < end; ++r) {
+      double total = 0.0;
+      for (std::int64_t j = m.indptr[r]; j < m.indptr[r + 1]; ++j) total += std::max(0.0f, m.data[j]);
+      const double scale = total > 0.0 ? defaults::kLogNormScale / total : 0.0;
+      for (std::int64_t j = m.indptr[r]; j < m.indptr[r + 1]; ++j) {
+        if (m.data[j] <= 0.0f) continue;
+        const std::int64_t pos = next[m.indices[j]]++;
+        csc.type[pos] = static_cast<std::uint16_t>(ref.cell_type_of[r]);
+        csc.value[pos] = static_cast<float>(std::log1p(m.data[j] * scale));
+      }
     }
-  }
+  });
   return csc;
 }
 
@@ -66,8 +91,31 @@ struct GeneSums {
   std::int64_t zeros = 0;
 };
 
-void rank_gene(std::vector<std::uint64_t>& keys, std::int64_t n_cells, GeneSums& s) {
-  std::sort(keys.begin(), keys.end());
+// Sorts keys by their upper 32 bits (the value): LSD radix sort, 8 bits per pass, skipping passes where
+// every key has the same byte; std::sort for short columns. Order within equal values does not matter.
+void sort_by_value(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& scratch) {
+  const std::size_t n = keys.size();
+  if (n < 512) {
+    std::sort(keys.begin(), keys.end());
+    return;
+  }
+  scratch.resize(n);
+  std::uint64_t* src = keys.data();
+  std::uint64_t* dst = scratch.data();
+  for (int shift = 32; shift < 64; shift += 8) {
+    std::size_t start[257] = {0};
+    for (std::size_t i = 0; i < n; ++i) ++start[((src[i] >> shift) & 0xFF) + 1];
+    if (start[((src[0] >> shift) & 0xFF) + 1] == n) continue;
+    for (int b = 0; b < 256; ++b) start[b + 1] += start[b];
+    for (std::size_t i = 0; i < n; ++i) dst[start[(src[i] >> shift) & 0xFF]++] = src[i];
+    std::swap(src, dst);
+  }
+  if (src != keys.data()) std::copy(src, src + n, keys.data());
+}
+
+void rank_gene(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& scratch, std::int64_t n_cells,
+               GeneSums& s) {
+  sort_by_value(keys, scratch);
   s.zeros = n_cells - static_cast<std::int64_t>(keys.size());
   const double z = static_cast<double>(s.zeros);
   s.tie_sum = z * z * z - z;
@@ -131,12 +179,12 @@ OneVsRest one_vs_rest_wilcoxon(const Reference& ref) {
   OneVsRest out{Eigen::MatrixXd::Zero(k_types, n_genes), Eigen::MatrixXd::Ones(k_types, n_genes),
                 Eigen::MatrixXd::Ones(k_types, n_genes)};
   parallel_for(static_cast<std::ptrdiff_t>(n_genes), [&](std::ptrdiff_t g) {
-    thread_local std::vector<std::uint64_t> keys;
+    thread_local std::vector<std::uint64_t> keys, scratch;
     keys.clear();
     for (std::int64_t j = csc.colptr[g]; j < csc.colptr[g + 1]; ++j) keys.push_back(pack(csc.value[j], csc.type[j]));
     GeneSums s{std::vector<double>(k_types, 0.0), std::vector<double>(k_types, 0.0),
                std::vector<std::int64_t>(k_types, 0)};
-    rank_gene(keys, n_cells, s);
+    rank_gene(keys, scratch, n_cells, s);
     const double zero_rank = (static_cast<double>(s.zeros) + 1.0) / 2.0;
     const double value_total = std::accumulate(s.value_sum.begin(), s.value_sum.end(), 0.0);
     for (std::size_t k = 0; k < k_types; ++k) {
