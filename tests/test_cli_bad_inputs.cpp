@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct BadInput {
   int code;                            // expected exit code (0: legitimately accepted)
   std::vector<const char*> fragments;  // must all appear in stderr (error or warning)
 };
+
+void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name << ": blue " << c.args; }
 
 std::string replace_all(std::string s, const std::string& key, const std::string& value) {
   for (std::size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + value.size()))
@@ -49,6 +52,7 @@ std::size_t count_lines_starting(const std::string& text, const std::string& pre
 #define NNLS_BULK(file) "nnls --threads 1 --min-genes 3 --signature {fx}/signature.tsv --out {out} --bulk {fx}/" file
 #define MARKERS "markers --threads 1 --per-type 2 --label-key cell_type --out {out} --reference "
 #define EVALUATE "evaluate --pred {fx}/truth.tsv --out {out} --truth "
+#define SIMULATE "simulate --threads 1 --label-key cell_type --samples 4 --cells 20 --out {out} --reference "
 #define SURVIVAL "survival --event status --out {out} --clinical "
 
 const std::vector<BadInput> kBadInputs = {
@@ -97,6 +101,10 @@ const std::vector<BadInput> kBadInputs = {
     {"H5adEmptyMatrix", MARKERS "{h5}/empty.h5ad", 2, {"empty.h5ad: empty matrix (0 cells"}},
     {"H5adNaNCount", MARKERS "{fx}/ref_nan.h5ad", 2, {"ref_nan.h5ad: cell 4 ('c3'), gene 3 ('G2')", "not finite"}},
     {"H5adNegativeCount", MARKERS "{fx}/ref_negative.h5ad", 2, {"ref_negative.h5ad: cell 1 ('c0'), gene 1 ('G0')", "negative"}},
+    {"H5adFuzzCorruptObjectHeader", MARKERS "{fx}/fuzz_h5ad_hdf5_leak.h5ad", 2,
+     {"fuzz_h5ad_hdf5_leak.h5ad: cannot open dataset 'X/indices'"}},
+    {"H5adFuzzHugeAllocation", MARKERS "{fx}/fuzz_h5ad_huge_allocation.h5ad", 2,
+     {"fuzz_h5ad_huge_allocation.h5ad: cannot open the HDF5 file"}},
     {"H5adEmptyGeneName", MARKERS "{fx}/ref_empty_gene.h5ad", 2, {"ref_empty_gene.h5ad: a gene name is empty"}},
     {"MissingLabelColumn",
      "markers --label-key nope --out {out} --reference {fx}/ref.h5ad", 2, {"ref.h5ad: 'obs' has no column 'nope'"}},
@@ -113,6 +121,11 @@ const std::vector<BadInput> kBadInputs = {
     {"TenxEntryOutOfRange", MARKERS "{fx}/tenx_bad_entry --labels {fx}/tenx_labels.csv", 2,
      {"tenx_bad_entry/matrix.mtx: line 4: entry (9, 2) is outside"}},
     {"DirectoryWithoutMatrix", MARKERS "{fx} --labels {fx}/tenx_labels.csv", 2, {"bad_inputs: no matrix file found"}},
+    // `simulate`: the same reference checks, and a gene panel that is not in the reference.
+    {"SimulateNaNCount", SIMULATE "{fx}/ref_nan.h5ad", 2, {"ref_nan.h5ad: cell 4 ('c3'), gene 3 ('G2')"}},
+    {"SimulateCellTypeWithOneCell", SIMULATE "{fx}/ref_one_cell_type.h5ad", 2, {"'TC' (1 cell)"}},
+    {"SimulateGenesNotInReference", SIMULATE "{fx}/ref.h5ad --genes {fx}/bulk_other_genes.tsv", 2,
+     {"ref.h5ad: 7 of 7 requested gene(s) are not in the reference"}},
     // `signature`: gene panel.
     {"EmptyGeneList", "signature --reference {fx}/ref.h5ad --label-key cell_type --genes {fx}/empty.tsv --out {out}",
      2, {"empty.tsv: gene list is empty"}},
@@ -128,7 +141,9 @@ const std::vector<BadInput> kBadInputs = {
     {"ClinicalNegativeTime", SURVIVAL "{fx}/clinical_negative_time.tsv --time time", 2,
      {"clinical_negative_time.tsv", "line 3 (id 'p2'), column 'time': time -3 is negative"}},
     // `subtype`.
-    {"SubtypeNaNExpression", "subtype --expression {fx}/bulk_nan.tsv --out {out}", 2, {"bulk_nan.tsv: line 4, column 3"}},
+    {"SubtypeNaNExpression",
+     "subtype --expression {fx}/bulk_nan.tsv --clinical {fx}/clinical.tsv --time time --event status --out {out}", 2,
+     {"bulk_nan.tsv: line 4, column 3"}},
 };
 
 class CliBadInput : public ::testing::TestWithParam<BadInput> {};
@@ -166,6 +181,7 @@ struct Overwrite {
 const std::vector<Overwrite> kOverwrites = {
     {"Nnls", NNLS_BULK("bulk.tsv"), "/proportions.tsv"},
     {"Markers", MARKERS "{fx}/ref.h5ad", ""},
+    {"Simulate", SIMULATE "{fx}/ref.h5ad", ""},
     {"Signature", "signature --reference {fx}/ref.h5ad --label-key cell_type --genes {fx}/genes.txt --out {out}", ""},
     {"Evaluate", EVALUATE "{fx}/truth.tsv", ""},
     {"Survival", SURVIVAL "{fx}/clinical.tsv --time time", "/km.tsv"},
@@ -174,6 +190,8 @@ const std::vector<Overwrite> kOverwrites = {
      "--time time --event event --match-prefix --k-max 3 --resamples 5 --out {out}",
      "/subtypes.tsv"},
 };
+
+void PrintTo(const Overwrite& c, std::ostream* os) { *os << c.name << ": blue " << c.args; }
 
 class CliOverwrite : public ::testing::TestWithParam<Overwrite> {};
 
