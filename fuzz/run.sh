@@ -21,7 +21,7 @@ for target in tsv mtx h5ad; do
   asan="${ASAN_OPTIONS:-}"
   if [[ "$target" == h5ad ]]; then
     extra=(-detect_leaks=0 -fork=1 -ignore_timeouts=1)
-    asan="allocator_may_return_null=1${asan:+:$asan}"
+    asan="allocator_may_return_null=1:detect_leaks=0${asan:+:$asan}"
   fi
   mkdir -p "$OUT/corpus/$target"
   echo "[fuzz] fuzz_$target for ${SECONDS_PER_TARGET} s"
