@@ -16,7 +16,9 @@ THREADS=${THREADS:-$(nproc)}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 "$BLUE" markers "${REF[@]}" --out "$OUT/panel.txt" --threads "$THREADS"
-"$BLUE" train "${REF[@]}" --genes "$OUT/panel.txt" --preset fast --out "$OUT/model.blue" --threads "$THREADS"
+# A short training (the fast preset, fewer epochs) so that the demo takes minutes; see README for the full run.
+"$BLUE" train "${REF[@]}" --genes "$OUT/panel.txt" --preset fast --epochs "${DEMO_EPOCHS:-10}" \
+  --out "$OUT/model.blue" --threads "$THREADS"
 "$BLUE" deconvolve --model "$OUT/model.blue" --bulk "$EX/finotello_bulk.tsv.gz" --out "$OUT/deconvolution" \
   --threads "$THREADS"
 "$BLUE" nnls "${REF[@]}" --genes "$OUT/panel.txt" --bulk "$EX/finotello_bulk.tsv.gz" --out "$OUT/nnls" \
@@ -29,7 +31,7 @@ done
 echo
 echo "[demo] Finotello PBMC bulk vs flow cytometry (Lin's CCC / Pearson r per type, 9 samples):"
 for method in deconvolution nnls; do
-  echo "  -- $([ $method = nnls ] && echo 'NNLS on the pbmc3k signature' || echo 'BLUE network (fast preset)')"
+  echo "  -- $([ $method = nnls ] && echo 'NNLS on the pbmc3k signature' || echo 'BLUE network (fast preset, short demo training)')"
   awk -F'\t' 'NR>1 {printf "     %-16s CCC %6.3f   r %6.3f\n", $1, $3, $4}' "$OUT/$method/metrics.tsv"
 done
 echo

@@ -253,10 +253,3 @@ TEST(ModelTrain, NanInputIsAComputeError) {
   o.progress = false;
   EXPECT_THROW(train_network(tiny_arch(), train, val, o, {}), ComputeError);
 }
-
-TEST(ModelMetrics, ConcordanceOfKnownVectors) {
-  EXPECT_NEAR(concordance({1, 2, 3}, {1, 2, 3}), 1.0, 1e-12);
-  // a = 1,2,3 ; b = 2,3,4: var 2/3 each, cov 2/3, mean diff 1 -> 2*(2/3) / (4/3 + 1) = 4/7
-  EXPECT_NEAR(concordance({1, 2, 3}, {2, 3, 4}), 4.0 / 7.0, 1e-12);
-  EXPECT_NEAR(concordance({1, 2, 3}, {3, 2, 1}), -1.0, 1e-12);
-}

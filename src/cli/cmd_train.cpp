@@ -1,13 +1,139 @@
-// blue train: placeholder until its issue lands (the subcommand refuses to run rather than pretend).
+// blue train: simulate pseudobulk from a labelled reference and train the BLUE network (METHOD 2.1-2.5).
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/reference_loading.h"
+#include "model/pipeline.h"
+#include "model/runtime.h"
 #include "util/error.h"
+#include "util/log.h"
+#include "util/parallel.h"
 
 namespace blue::cli {
+namespace {
+
+struct TrainArgs {
+  RunOptions run;
+  model::TrainConfig config;
+  CellTypeEdits edits;
+  std::string out;
+  std::string preset = "full";
+  std::string select_by = "total";
+};
+
+// --preset fast: smaller widths, fewer samples and epochs, a higher learning rate; any option given
+// explicitly wins over the preset.
+void apply_preset(CLI::App* cmd, TrainArgs& a) {
+  if (a.preset != "fast") return;
+  auto unset = [cmd](const char* name) { return cmd->get_option(name)->count() == 0; };
+  auto& c = a.config;
+  if (unset("--projection")) c.arch.projection = defaults::kFastProjection;
+  if (unset("--base-channels")) c.arch.base_channels = defaults::kFastBaseChannels;
+  if (unset("--samples")) c.simulation.samples = defaults::kFastSamples;
+  if (unset("--val-samples")) c.validation_samples = defaults::kFastValidationSamples;
+  if (unset("--epochs")) c.train.epochs = defaults::kFastEpochs;
+  if (unset("--batch-size")) c.train.batch_size = defaults::kFastBatchSize;
+  if (unset("--lr")) c.train.learning_rate = defaults::kFastLearningRate;
+  if (unset("--lr-step")) c.train.lr_step_epochs = defaults::kFastLrStepEpochs;
+  if (unset("--select-by")) a.select_by = "proportion";
+}
+
+void validate(const TrainArgs& a) {
+  std::vector<std::string> problems;
+  const auto& c = a.config;
+  if (c.train.device == "cuda" && !model::cuda_available()) {
+    problems.push_back("--device cuda: this LibTorch " + model::torch_version() +
+                       " has no CUDA support or no GPU is visible; use --device cpu");
+  }
+  if (c.simulation.sparse_fraction < 0 || c.simulation.sparse_fraction > 1) {
+    problems.push_back("--sparse-fraction must be in [0, 1], got " + std::to_string(c.simulation.sparse_fraction));
+  }
+  if (c.train.learning_rate <= 0) problems.push_back("--lr must be > 0");
+  if (c.arch.projection < 16 || c.arch.projection % 16 != 0) {
+    problems.push_back("--projection must be a positive multiple of 16, got " + std::to_string(c.arch.projection));
+  }
+  if (problems.empty()) return;
+  std::string msg = "blue train: invalid options:";
+  for (const auto& p : problems) msg += "\n  - " + p;
+  throw UsageError(msg);
+}
+
+void run(CLI::App* cmd, TrainArgs& a) {
+  apply_run_options(a.run);
+  apply_preset(cmd, a);
+  validate(a);
+  model::set_torch_threads(threads());
+  a.config.preset = a.preset;
+  a.config.train.select_by_proportion = a.select_by == "proportion";
+  a.config.train.checkpoint_path = a.out + ".ckpt";
+  // --resume may replace the model written by the interrupted run.
+  const bool replace = a.run.force || a.config.train.resume;
+  require_new_outputs({a.out, a.out + ".provenance.json"}, replace);
+  Provenance prov("train");
+  Reference ref = load_reference(a.config.reference, a.edits, prov);
+  model::TrainedModel m = model::train_from_reference(ref, a.config);
+  StagedOutputs final_out(replace);
+  model::save_model(final_out, a.out, m.info, m.network);
+  if (!a.config.genes_path.empty()) prov.add_input("genes", a.config.genes_path);
+  prov.set("device", a.config.train.device);
+  prov.set("torch_version", model::torch_version());
+  prov.set("training", m.info.meta["training"]);
+  prov.set("best_epoch", m.info.meta["best_epoch"]);
+  prov.set("interrupted", m.interrupted);
+  prov.set("test_split", m.info.meta["test_split"]);
+  prov.set("training_log", m.info.meta["training_log"]);
+  commit_outputs(final_out, prov, a.out + ".provenance.json", "train");
+  if (m.interrupted) log::warn("train", "stopped early by Ctrl-C; continue with the same command plus --resume");
+}
+
+}  // namespace
 
 void register_train(CLI::App& app) {
-  auto* cmd = app.add_subcommand("train", "(not available yet)");
-  cmd->allow_extras();
-  cmd->callback([] { throw UsageError("'blue train' is not implemented in this build"); });
+  auto a = std::make_shared<TrainArgs>();
+  auto* cmd = app.add_subcommand("train", "Train the BLUE network on pseudobulk simulated from a labelled reference");
+  add_reference_options(cmd, a->config.reference);
+  add_cell_type_options(cmd, a->edits);
+  cmd->add_option("--out,-o", a->out, "Model file to write (e.g. model.blue); checkpoints go to <out>.ckpt")->required();
+  cmd->add_option("--genes", a->config.genes_path, "Gene panel, one gene per line (default: marker panel)");
+  cmd->add_option("--preset", a->preset, "fast: small network, quick CPU training; full: METHOD defaults")
+      ->check(CLI::IsMember({"fast", "full"}))
+      ->default_val("full");
+  cmd->add_option("--projection", a->config.arch.projection, "U-Net length and MLP width (multiple of 16)")
+      ->default_val(defaults::kProjection);
+  cmd->add_option("--base-channels", a->config.arch.base_channels, "U-Net first-level channels")
+      ->check(CLI::PositiveNumber)
+      ->default_val(defaults::kBaseChannels);
+  cmd->add_option("--samples", a->config.simulation.samples, "Flat-Dirichlet training samples (dominant extras added)")
+      ->check(CLI::PositiveNumber)
+      ->default_val(defaults::kSimulatedSamples);
+  cmd->add_option("--val-samples", a->config.validation_samples, "Flat-Dirichlet validation samples")
+      ->check(CLI::PositiveNumber)
+      ->default_val(defaults::kValidationSamples);
+  cmd->add_option("--cells-per-sample", a->config.simulation.cells_per_sample, "Cells drawn per pseudobulk sample")
+      ->check(CLI::PositiveNumber)
+      ->default_val(defaults::kCellsPerSample);
+  cmd->add_option("--sparse-fraction", a->config.simulation.sparse_fraction,
+                  "Fraction of samples with a random subset of types absent")
+      ->default_val(0.0);
+  cmd->add_option("--epochs", a->config.train.epochs, "Training epochs")->check(CLI::PositiveNumber)->default_val(defaults::kEpochs);
+  cmd->add_option("--batch-size", a->config.train.batch_size, "Samples per batch")
+      ->check(CLI::Range(2, 1 << 20))
+      ->default_val(defaults::kBatchSize);
+  cmd->add_option("--lr", a->config.train.learning_rate, "Adam learning rate")->default_val(defaults::kLearningRate);
+  cmd->add_option("--lr-step", a->config.train.lr_step_epochs, "Epochs between learning-rate steps (x0.1)")
+      ->check(CLI::PositiveNumber)
+      ->default_val(defaults::kLrStepEpochs);
+  cmd->add_option("--device", a->config.train.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->default_val("cpu");
+  cmd->add_option("--select-by", a->select_by, "Validation loss that picks the best epoch: total (METHOD) or proportion")
+      ->check(CLI::IsMember({"total", "proportion"}))
+      ->default_val("total");
+  cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
+  cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);
+  add_seed_option(cmd, a->config.train.seed);
+  add_run_options(cmd, a->run);
+  cmd->callback([cmd, a] { run(cmd, *a); });
 }
 
 }  // namespace blue::cli

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "analysis/evaluate.h"
 #include "io/genes.h"
 #include "io/h5ad.h"
 #include "io/tables.h"
@@ -60,6 +61,7 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"validation_samples", c.validation_samples},
           {"cells_per_sample", c.simulation.cells_per_sample},
           {"sparse_fraction", c.simulation.sparse_fraction},
+          {"select_best_by", t.select_by_proportion ? "proportion" : "total"},
           {"device", t.device}};
 }
 
@@ -70,10 +72,53 @@ TrainingSet simulate_split(const Reference& ref, const Panel& panel, const CellS
   return make_training_set(std::move(pb));
 }
 
+// Predicted and true proportions/GEPs as the evaluation module's containers (samples named s1, s2...).
+struct Compared {
+  SampleTable pred_p, true_p;
+  DenseAnnData pred_g, true_g;
+};
+
+Compared compare(const Prediction& p, const TrainingSet& set, const std::vector<std::string>& genes,
+                 const std::vector<std::string>& types) {
+  Compared c;
+  std::vector<std::string> samples;
+  for (std::int64_t i = 0; i < set.n(); ++i) samples.push_back("s" + std::to_string(i + 1));
+  c.pred_p = {"prediction", samples, types, p.proportions.cast<double>()};
+  c.true_p = {"truth", samples, types, set.proportions.cast<double>()};
+  for (DenseAnnData* a : {&c.pred_g, &c.true_g}) {
+    a->obs_names = samples;
+    a->var_names = genes;
+  }
+  const auto g = static_cast<Eigen::Index>(genes.size());
+  for (std::size_t k = 0; k < types.size(); ++k) {
+    c.pred_g.layers[types[k]] = p.gep[k];
+    c.true_g.layers[types[k]] = set.gep.middleCols(static_cast<Eigen::Index>(k) * g, g);
+  }
+  return c;
+}
+
 }  // namespace
 
-TrainedModel train_from_reference(const TrainConfig& config) {
-  Reference ref = read_reference(config.reference);
+nlohmann::json evaluate_on_split(const Network& net, const TrainingSet& set, const std::vector<std::string>& genes,
+                                 const std::vector<std::string>& types) {
+  Compared c = compare(net.predict(set.x), set, genes, types);
+  TypeMap identity = identity_map(types, types);
+  ProportionEvaluation pe = evaluate_proportions(c.pred_p, c.true_p, identity);
+  GepEvaluation ge = evaluate_geps(c.pred_g, c.true_g, identity);
+  for (const auto& r : pe.rows) {
+    if (r.type == "overall") log::info("train", "test split: proportion CCC overall {:.4f}, r {:.4f}", r.ccc, r.pearson);
+  }
+  for (const auto& r : ge.rows) {
+    log::info("train", "test split: {}: GEP CCC (mean profile) {:.4f}, median per-gene r across samples {:.3f}", r.type,
+              r.ccc_mean_profile, r.median_gene_pearson);
+  }
+  nlohmann::json props = to_json(pe);
+  props.erase("samples");  // s1..sN: no information
+  return {{"samples", set.n()}, {"proportions", props}, {"gep", to_json(ge)},
+          {"gep_units", "log2(CPM + 1) over the panel"}};
+}
+
+TrainedModel train_from_reference(const Reference& ref, const TrainConfig& config) {
   Panel panel = choose_panel(ref, config.genes_path);
   CellSplit split = split_cells(ref, config.split_seed);
   SimulationOptions sim = config.simulation;
@@ -86,7 +131,8 @@ TrainedModel train_from_reference(const TrainConfig& config) {
   Architecture arch = config.arch;
   arch.genes = static_cast<int>(panel.genes.size());
   arch.types = static_cast<int>(ref.n_types());
-  const std::string crc = file_crc32(std::filesystem::is_directory(ref.source) ? config.reference.path : ref.source);
+  const std::string& ref_path = config.reference.path;  // a file, or a 10x directory (no single checksum)
+  const std::string crc = std::filesystem::is_regular_file(ref_path) ? file_crc32(ref_path) : "";
   nlohmann::json options = training_options_json(config);
   nlohmann::json identity = {{"reference_crc32", crc}, {"genes", panel.genes}, {"cell_types", ref.cell_types},
                              {"architecture", arch.to_json()}, {"options", options}};
@@ -106,6 +152,9 @@ TrainedModel train_from_reference(const TrainConfig& config) {
   for (const auto& e : r.log) m.info.meta["training_log"].push_back(e.to_json());
   m.info.meta["best_epoch"] = r.best_epoch;
   m.info.meta["interrupted"] = r.interrupted;
+  sim.seed = config.train.seed + 2;
+  m.info.meta["test_split"] = evaluate_on_split(m.network, simulate_split(ref, panel, split, Split::kTest, sim),
+                                                m.info.genes, m.info.cell_types);
   return m;
 }
 

@@ -19,7 +19,7 @@ class StagedOutputs;
 namespace blue::model {
 
 struct TrainConfig {
-  ReferenceOptions reference;
+  ReferenceOptions reference;  // only its path and label key are used here (recorded in the model)
   std::string genes_path;  // one gene per line; "" = marker panel of METHOD 2.2
   Architecture arch;       // genes/types are filled in from the panel and the reference
   TrainOptions train;
@@ -35,7 +35,14 @@ struct TrainedModel {
   bool interrupted = false;
 };
 
-TrainedModel train_from_reference(const TrainConfig& config);
+// `ref`: the labelled reference (already edited); config.reference.path names it in the model file.
+// After training, scores the best network on pseudobulk simulated from the held-out test split and stores
+// the metrics in meta["test_split"].
+TrainedModel train_from_reference(const Reference& ref, const TrainConfig& config);
+
+// Proportion (per type and overall) and GEP metrics (METHOD 3) of `net` on `set`, as JSON.
+nlohmann::json evaluate_on_split(const Network& net, const TrainingSet& set, const std::vector<std::string>& genes,
+                                 const std::vector<std::string>& types);
 
 struct Deconvolution {
   std::vector<std::string> samples, genes, cell_types;

@@ -12,6 +12,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "analysis/metrics.h"
 #include "model/detail/modules.h"
 #include "model/model_file.h"
 #include "util/error.h"
@@ -237,20 +238,6 @@ nlohmann::json EpochRecord::to_json() const {
           {"samples_per_second", samples_per_second}};
 }
 
-double concordance(const std::vector<double>& a, const std::vector<double>& b) {
-  const double n = static_cast<double>(a.size());
-  if (a.empty() || a.size() != b.size()) return NAN;
-  double ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
-  double va = 0, vb = 0, cov = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    va += (a[i] - ma) * (a[i] - ma);
-    vb += (b[i] - mb) * (b[i] - mb);
-    cov += (a[i] - ma) * (b[i] - mb);
-  }
-  double denom = va / n + vb / n + (ma - mb) * (ma - mb);
-  return denom > 0 ? 2.0 * (cov / n) / denom : NAN;
-}
-
 Losses evaluate_losses(const Network& net, const TrainingSet& set, double proportion_weight) {
   const Architecture& a = net.architecture();
   Network::Impl& impl = const_cast<Network&>(net).impl();
@@ -272,9 +259,8 @@ Losses evaluate_losses(const Network& net, const TrainingSet& set, double propor
   Losses l{0, gep.item<double>(), prop.item<double>(), 0};
   l.total = l.gep + proportion_weight * l.proportion;
   torch::Tensor all = torch::cat(props, 0).contiguous();
-  std::vector<double> pred(all.data_ptr<double>(), all.data_ptr<double>() + all.numel());
-  std::vector<double> truth(set.proportions.data(), set.proportions.data() + set.proportions.size());
-  l.proportion_ccc = concordance(pred, truth);
+  Eigen::VectorXd truth = Eigen::Map<const Eigen::VectorXf>(set.proportions.data(), set.proportions.size()).cast<double>();
+  l.proportion_ccc = lin_ccc(Eigen::Map<const Eigen::VectorXd>(all.data_ptr<double>(), all.numel()), truth);
   return l;
 }
 
@@ -311,9 +297,10 @@ TrainResult train_network(const Architecture& arch, const TrainingSet& train, co
     r.samples_per_second = static_cast<double>(train.n()) / r.seconds;
     s.log.push_back(r);
     s.epochs_done = epoch;
-    bool best = std::isfinite(v.total) && v.total < s.best_loss;
+    const double score = o.select_by_proportion ? v.proportion : v.total;
+    bool best = std::isfinite(score) && score < s.best_loss;
     if (best) {
-      s.best_loss = v.total;
+      s.best_loss = score;
       s.best_epoch = epoch;
       s.best_weights = net.save_weights();
     }

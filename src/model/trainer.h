@@ -40,6 +40,8 @@ struct TrainOptions {
   std::string device = "cpu";
   std::string checkpoint_path;  // "" = no checkpoints (tests)
   bool resume = false;          // continue from checkpoint_path when it exists
+  // Which validation loss picks the best epoch: the total (METHOD 2.5) or the proportion term alone.
+  bool select_by_proportion = false;
   bool progress = true;         // progress bar on stderr (when it is a terminal) and one line per epoch
 };
 
@@ -71,8 +73,5 @@ Losses evaluate_losses(const Network& net, const TrainingSet& set, double propor
 // Throws ComputeError when the loss becomes NaN or infinite.
 TrainResult train_network(const Architecture& arch, const TrainingSet& train, const TrainingSet& val,
                           const TrainOptions& options, const nlohmann::json& identity);
-
-// Lin's concordance correlation coefficient of two equally long vectors.
-double concordance(const std::vector<double>& a, const std::vector<double>& b);
 
 }  // namespace blue::model

@@ -14,6 +14,8 @@
 namespace blue {
 namespace {
 
+constexpr double kLargeOutputGiB = 4.0;  // warn above: usually a missing --genes panel
+
 // One row of the design: which type dominates (-1: flat Dirichlet) and with which alpha.
 struct Design {
   std::int32_t dominant = -1;
@@ -152,6 +154,12 @@ Pseudobulk simulate(const Reference& ref, const std::vector<std::int32_t>& gene_
     }
   }
 
+  const double gib = static_cast<double>(n) * gene_columns.size() * (k_types + 1) * sizeof(float) / (1u << 30);
+  if (gib > kLargeOutputGiB) {
+    log::warn("simulate", "the samples x genes x (types + 1) output takes {:.1f} GiB of memory; restrict the genes "
+              "to a panel (--genes, e.g. from blue markers) or use fewer --samples",
+              gib);
+  }
   Pseudobulk out;
   out.genes.reserve(gene_columns.size());
   for (auto c : gene_columns) out.genes.push_back(ref.genes[c]);

@@ -1,0 +1,104 @@
+// `blue train` and `blue deconvolve` end to end on the shipped pbmc3k example: a small network trained in
+// a few seconds learns the proportions of held-out pseudobulk, and deconvolve writes every documented
+// output for one sample; broken model files and an absent GPU are clear errors.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/h5ad.h"
+#include "io/tables.h"
+#include "sim_cli.h"
+#include "util/output.h"
+
+using namespace blue;
+using namespace blue::sim_test;
+
+namespace {
+
+std::string example(const std::string& f) { return std::string(BLUE_SOURCE_DIR) + "/examples/" + f; }
+
+// A small, quick network (--projection 128 --base-channels 2) on 300 flat + 270 dominant-type samples,
+// 8 epochs of 36 steps: enough to show learning on real data, far from the accuracy of the fast preset.
+std::string train_args(const std::string& out, const std::string& extra = "") {
+  return "train -r " + quote(example("pbmc3k_example.h5ad")) + " --label-key cell_type --out " + quote(out) +
+         " --projection 128 --base-channels 2 --samples 300 --val-samples 50 --epochs 8 --batch-size 16 --lr 1e-3"
+         " --threads 2 " + extra;
+}
+
+class ModelCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir("blue_model_cli");
+    auto r = run_blue(train_args(*dir_ / "model.blue"), *dir_ / "train.err");
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static ScratchDir* dir_;
+};
+ScratchDir* ModelCli::dir_ = nullptr;
+
+}  // namespace
+
+TEST_F(ModelCli, TrainingConvergesOnHeldOutPseudobulk) {
+  auto prov = nlohmann::json::parse(slurp(*dir_ / "model.blue.provenance.json"));
+  const auto& log = prov.at("training_log");
+  ASSERT_EQ(log.size(), 8u);
+  EXPECT_LT(log.back().at("train_loss").get<double>(), 0.7 * log.front().at("train_loss").get<double>());
+  EXPECT_LT(log.back().at("train_proportion_loss").get<double>(), 0.8 * log.front().at("train_proportion_loss").get<double>());
+  EXPECT_GT(log.back().at("val_proportion_ccc").get<double>(), log.front().at("val_proportion_ccc").get<double>() + 0.2);
+  double overall = -1;
+  for (const auto& row : prov.at("test_split").at("proportions").at("metrics")) {
+    if (row.at("type") == "overall") overall = row.at("ccc");
+  }
+  EXPECT_GT(overall, 0.3);  // ~0.55 observed; constant predictions score ~0 (README: fast preset numbers)
+  EXPECT_TRUE(std::filesystem::exists(*dir_ / "model.blue.ckpt"));
+}
+
+TEST_F(ModelCli, DeconvolvesOneSample) {
+  ExpressionTable all = read_expression_table(example("finotello_bulk.tsv.gz"), "bulk");
+  ExpressionTable one{"", all.genes, {all.columns[0]}, all.values.leftCols(1)};
+  {
+    StagedOutputs out(true);
+    write_expression_table(out, *dir_ / "one.tsv", one);
+    out.commit();
+  }
+  auto r = run_blue("deconvolve -m " + quote(*dir_ / "model.blue") + " -b " + quote(*dir_ / "one.tsv") + " -o " +
+                        quote(*dir_ / "out") + " --threads 2",
+                    *dir_ / "dec.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  SampleTable p = read_sample_table(*dir_ / "out/proportions.tsv", "proportions");
+  ASSERT_EQ(p.samples, std::vector<std::string>{all.columns[0]});
+  ASSERT_EQ(p.columns.size(), 9u);
+  EXPECT_NEAR(p.values.sum(), 1.0, 1e-4);
+  EXPECT_GE(p.values.minCoeff(), 0.0);
+  ExpressionTable mono = read_expression_table(*dir_ / "out/gep/CD14__Mono.tsv", "GEP");  // "CD14+ Mono"
+  EXPECT_EQ(mono.columns, std::vector<std::string>{all.columns[0]});
+  DenseAnnData a = read_dense_h5ad(*dir_ / "out/gep.h5ad");
+  EXPECT_EQ(a.obs_names, p.samples);
+  EXPECT_EQ(a.var_names, mono.genes);
+  ASSERT_EQ(a.layers.size(), 18u);
+  const MatrixF& log_layer = a.layers.at("CD14+ Mono");
+  const MatrixF& cpm_layer = a.layers.at("CD14+ Mono_cpm");
+  for (Eigen::Index g = 0; g < log_layer.cols(); ++g) {
+    ASSERT_NEAR(cpm_layer(0, g), std::exp2(log_layer(0, g)) - 1.0f, 1e-3f * (1.0f + cpm_layer(0, g)));
+    ASSERT_NEAR(mono.values(g, 0), log_layer(0, g), 1e-4);
+  }
+  EXPECT_TRUE(std::filesystem::exists(*dir_ / "out/provenance.json"));
+}
+
+TEST_F(ModelCli, BrokenModelFilesAndMissingGpuAreClearErrors) {
+  std::string bytes = slurp(*dir_ / "model.blue");
+  std::ofstream(*dir_ / "cut.blue", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  auto r = run_blue("deconvolve -m " + quote(*dir_ / "cut.blue") + " -b " + quote(example("finotello_bulk.tsv.gz")) +
+                        " -o " + quote(*dir_ / "cut_out"),
+                    *dir_ / "cut.err");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("corrupt or truncated"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "cut_out"));
+  r = run_blue(train_args(*dir_ / "gpu.blue", "--device cuda"), *dir_ / "gpu.err");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("--device cuda"), std::string::npos) << r.err;
+}
