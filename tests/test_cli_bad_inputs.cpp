@@ -53,6 +53,10 @@ std::size_t count_lines_starting(const std::string& text, const std::string& pre
 #define MARKERS "markers --threads 1 --per-type 2 --label-key cell_type --out {out} --reference "
 #define EVALUATE "evaluate --pred {fx}/truth.tsv --out {out} --truth "
 #define SIMULATE "simulate --threads 1 --label-key cell_type --samples 4 --cells 20 --out {out} --reference "
+#define DECONVOLVE "deconvolve --threads 1 -o {out} -m {fx}/"
+#define TRAIN                                                                                                   \
+  "train --threads 1 --label-key cell_type --projection 16 --base-channels 2 --samples 20 --val-samples 5 " \
+  "--epochs 1 --batch-size 4 --seed 1 -o {out} -r "
 #define SURVIVAL "survival --event status --out {out} --clinical "
 
 const std::vector<BadInput> kBadInputs = {
@@ -126,6 +130,20 @@ const std::vector<BadInput> kBadInputs = {
     {"SimulateCellTypeWithOneCell", SIMULATE "{fx}/ref_one_cell_type.h5ad", 2, {"'TC' (1 cell)"}},
     {"SimulateGenesNotInReference", SIMULATE "{fx}/ref.h5ad --genes {fx}/bulk_other_genes.tsv", 2,
      {"ref.h5ad: 7 of 7 requested gene(s) are not in the reference"}},
+    // `train` and `deconvolve`: model files (model.blue trained by make_model.sh) and bulk against the model.
+    {"TrainNaNCount", TRAIN "{fx}/ref_nan.h5ad", 2, {"ref_nan.h5ad: cell 4 ('c3'), gene 3 ('G2')"}},
+    {"TrainCellTypeWithOneCell", TRAIN "{fx}/ref_one_cell_type.h5ad", 2, {"'TC' (1 cell)"}},
+    {"ModelTruncated", DECONVOLVE "model_truncated.blue -b {fx}/bulk.tsv", 2,
+     {"model_truncated.blue' is corrupt or truncated"}},
+    {"ModelOtherVersion", DECONVOLVE "model_other_version.blue -b {fx}/bulk.tsv", 2,
+     {"model_other_version.blue' has format version 2, this blue reads version 1"}},
+    {"ModelIsATable", DECONVOLVE "signature.tsv -b {fx}/bulk.tsv", 2, {"signature.tsv' is not a blue model file"}},
+    {"ModelIsADirectory", DECONVOLVE " -b {fx}/bulk.tsv", 2, {"bad_inputs/: model is a directory, expected a file"}},
+    {"BulkSharesNoGeneWithModel", DECONVOLVE "model.blue -b {fx}/bulk_other_genes.tsv", 2,
+     {"only 0 of 6 model panel genes", "bulk_other_genes.tsv"}},
+    {"BulkEnsemblAgainstModel", DECONVOLVE "model.blue -b {fx}/bulk_ensembl.tsv", 2, {"Ensembl IDs vs symbols"}},
+    {"DeconvolveNaNBulk", DECONVOLVE "model.blue -b {fx}/bulk_nan.tsv", 2, {"bulk_nan.tsv: line 4, column 3"}},
+    {"DeconvolveOneSample", DECONVOLVE "model.blue -b {fx}/bulk_one_sample.tsv", 0, {}},
     // `signature`: gene panel.
     {"EmptyGeneList", "signature --reference {fx}/ref.h5ad --label-key cell_type --genes {fx}/empty.tsv --out {out}",
      2, {"empty.tsv: gene list is empty"}},
@@ -182,6 +200,8 @@ const std::vector<Overwrite> kOverwrites = {
     {"Nnls", NNLS_BULK("bulk.tsv"), "/proportions.tsv"},
     {"Markers", MARKERS "{fx}/ref.h5ad", ""},
     {"Simulate", SIMULATE "{fx}/ref.h5ad", ""},
+    {"Train", TRAIN "{fx}/ref.h5ad", ""},
+    {"Deconvolve", DECONVOLVE "model.blue -b {fx}/bulk.tsv", "/proportions.tsv"},
     {"Signature", "signature --reference {fx}/ref.h5ad --label-key cell_type --genes {fx}/genes.txt --out {out}", ""},
     {"Evaluate", EVALUATE "{fx}/truth.tsv", ""},
     {"Survival", SURVIVAL "{fx}/clinical.tsv --time time", "/km.tsv"},
