@@ -135,17 +135,16 @@ TEST(IoH5ad, Pbmc68kReducedDenseXAndRaw) {
   ReferenceOptions o;
   o.path = shared_data("pbmc68k_reduced/10x_pbmc68k_reduced.h5ad");
   o.label_key = "bulk_labels";
-  Reference x = read_reference(o);
-  EXPECT_EQ(x.n_cells(), 700u);
-  EXPECT_EQ(x.n_genes(), 765u);
-  EXPECT_EQ(x.n_types(), 10u);
-  EXPECT_TRUE(std::is_sorted(x.cell_types.begin(), x.cell_types.end()));
+  // X holds scaled (z-scored) values, not counts: refused with the first offending entry.
+  expect_error<InputError>([&] { read_reference(o); },
+                           {"cell 1 ('AAAGCCTGGCTAAC-1'), gene 1 ('HES4')", "is negative", "expected raw counts"});
   o.layer = "raw";
   Reference raw = read_reference(o);
   EXPECT_EQ(raw.n_cells(), 700u);
   EXPECT_EQ(raw.n_genes(), 765u);
+  EXPECT_EQ(raw.n_types(), 10u);
+  EXPECT_TRUE(std::is_sorted(raw.cell_types.begin(), raw.cell_types.end()));
   EXPECT_EQ(raw.counts.nnz(), 174400);  // raw/X/data has 174,400 stored values, none zero
-  EXPECT_EQ(raw.cell_type_of, x.cell_type_of);
 }
 
 TEST(IoH5ad, ExpressionTableFromH5adIsTransposed) {

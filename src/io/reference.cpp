@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -88,10 +89,35 @@ void merge_duplicate_genes(RawReference& raw) {
   raw.genes = std::move(unique);
 }
 
+// Counts must be finite and non-negative (NaN or negative values mean the file holds something else than raw
+// counts, e.g. scaled or log data); all-zero cells carry no information and are reported.
+void check_counts(const RawReference& raw) {
+  const CsrMatrix& m = raw.counts;
+  std::size_t zero_cells = 0;
+  for (std::int64_t r = 0; r < m.rows; ++r) {
+    double total = 0;
+    for (std::int64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
+      const float v = m.data[k];
+      if (!std::isfinite(v) || v < 0) {
+        throw InputError(fmt::format("{}: cell {} ('{}'), gene {} ('{}'): count {} is {}; expected raw counts "
+                                     "(finite, non-negative), not scaled or log-transformed values",
+                                     raw.source, r + 1, raw.cells[r], m.indices[k] + 1, raw.genes[m.indices[k]], v,
+                                     std::isfinite(v) ? "negative" : "not finite"));
+      }
+      total += v;
+    }
+    zero_cells += total == 0;
+  }
+  if (zero_cells > 0)
+    log::warn("io", "{}: {} of {} cells have no counts at all (they carry no information)", raw.source, zero_cells,
+              m.rows);
+}
+
 Reference finish(RawReference&& raw) {
   if (raw.counts.rows == 0 || raw.counts.cols == 0 || raw.counts.nnz() == 0)
     throw InputError(fmt::format("{}: empty matrix ({} cells x {} genes, {} non-zero values); expected raw counts",
                                  raw.source, raw.counts.rows, raw.counts.cols, raw.counts.nnz()));
+  check_counts(raw);
   drop_unlabelled(raw);
   merge_duplicate_genes(raw);
   Reference ref;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/text_reader.h"
 #include "util/error.h"
 #include "util/output.h"
 
@@ -129,6 +130,7 @@ void write_container(StagedOutputs& out, const std::string& path, const Containe
 }
 
 Container read_container(const std::string& path) {
+  require_readable_file(path, "model");  // missing file, or a directory given where model.blue is expected
   std::ifstream f(path, std::ios::binary);
   if (!f) throw InputError("cannot open model file '" + path + "'; check the path given to --model");
   std::ostringstream ss;

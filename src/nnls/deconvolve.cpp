@@ -135,6 +135,23 @@ void ensure_linear(ExpressionTable& table, BulkScale scale) {
                                table.source, c.reason));
 }
 
+namespace {
+
+// A cell type whose profile is zero on every gene used cannot be estimated: NNLS would silently give it 0.
+void require_expressed_types(const Problem& p, const ExpressionTable& signature) {
+  if (p.s.rows() == 0) return;
+  std::vector<std::string> silent;
+  for (Eigen::Index t = 0; t < p.s.cols(); ++t)
+    if (!(p.s.col(t).maxCoeff() > 0)) silent.push_back("'" + signature.columns[t] + "'");
+  if (silent.empty()) return;
+  throw InputError(fmt::format("{}: cell type(s) {} have no positive value on the {} genes shared with the bulk; "
+                               "their fractions cannot be estimated. Remove them from the signature or use a "
+                               "signature in which they are expressed",
+                               signature.source, log::preview(silent), p.genes.size()));
+}
+
+}  // namespace
+
 NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTable bulk,
                                   const NnlsDeconvolutionOptions& options) {
   ensure_linear(bulk, options.bulk_scale);
@@ -150,6 +167,7 @@ NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTa
                                    p.genes.size(),
                                    options.scaling == GeneScaling::kStandardize ? ", non-constant" : "",
                                    options.min_genes));
+  require_expressed_types(p, signature);
   log::info("nnls", "{} samples x {} cell types on {} genes", bulk.columns.size(), signature.columns.size(),
             p.genes.size());
   const auto start = std::chrono::steady_clock::now();
