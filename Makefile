@@ -1,7 +1,9 @@
 # blue: every target sets itself up (Debian packages, configure, build) and is safe to run again.
 #   make demo   train and deconvolve on the example data shipped in examples/, print where results are
 #   make test   build and run the whole test suite (ctest + GoogleTest)
-#   make bench  build the benchmark programs (run them as bench/README.md says)
+#   make bench  build the benchmark programs (run them as README.md says)
+#   make fuzz   build the libFuzzer targets of the readers with clang and run each for FUZZ_SECONDS
+#   make test-sanitize  the test suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
@@ -9,9 +11,12 @@ DEBS     = cmake g++ make pkg-config libtorch-dev libopenblas0-openmp libhdf5-de
            zlib1g-dev libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev \
            libbenchmark-dev
 TEST_DEBS = chromium
+FUZZ_DEBS = clang libclang-rt-14-dev libomp-14-dev
+FUZZ_SECONDS ?= 60
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP    = $(BUILD)/.deps-installed
 TEST_STAMP = $(BUILD)/.test-deps-installed
+FUZZ_STAMP = $(BUILD)/.fuzz-deps-installed
 
 # Installs the Debian packages named in $(1) that are missing (apt-get update once first).
 define install_debs
@@ -26,7 +31,7 @@ endef
 # OpenMP threads must sleep when idle: spinning starves the other core of a 2-core machine.
 export OMP_WAIT_POLICY = PASSIVE
 
-.PHONY: all deps configure build test demo bench clean test-sanitize
+.PHONY: all deps configure build test demo bench clean test-sanitize fuzz
 
 all: build
 
@@ -36,6 +41,10 @@ $(STAMP):
 # The report's browser test renders HTML in headless Chromium.
 $(TEST_STAMP):
 	$(call install_debs,$(TEST_DEBS))
+
+# libFuzzer targets for the readers are built with clang.
+$(FUZZ_STAMP):
+	$(call install_debs,$(FUZZ_DEBS))
 
 deps: $(STAMP)
 
@@ -59,6 +68,9 @@ test-sanitize: $(STAMP)
 	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLUE_SANITIZE=ON -DBLUE_BUILD_BENCH=OFF
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	cd $(BUILD)-sanitize && ctest --output-on-failure -j $(JOBS)
+
+fuzz: $(STAMP) $(FUZZ_STAMP)
+	bash fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)-fuzz
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize
