@@ -138,7 +138,7 @@ const std::vector<BadInput> kBadInputs = {
     {"ModelOtherVersion", DECONVOLVE "model_other_version.blue -b {fx}/bulk.tsv", 2,
      {"model_other_version.blue' has format version 2, this blue reads version 1"}},
     {"ModelIsATable", DECONVOLVE "signature.tsv -b {fx}/bulk.tsv", 2, {"signature.tsv' is not a blue model file"}},
-    {"ModelIsADirectory", DECONVOLVE " -b {fx}/bulk.tsv", 2, {"bad_inputs/' is not a blue model file"}},
+    {"ModelIsADirectory", DECONVOLVE " -b {fx}/bulk.tsv", 2, {"bad_inputs/: model is a directory, expected a file"}},
     {"BulkSharesNoGeneWithModel", DECONVOLVE "model.blue -b {fx}/bulk_other_genes.tsv", 2,
      {"only 0 of 6 model panel genes", "bulk_other_genes.tsv"}},
     {"BulkEnsemblAgainstModel", DECONVOLVE "model.blue -b {fx}/bulk_ensembl.tsv", 2, {"Ensembl IDs vs symbols"}},
