@@ -136,7 +136,7 @@ TEST(ModelNetwork, MatmulUpsamplingEqualsConvTranspose) {
 
 TEST(ModelNetwork, StandardisedInputUsesTheTrainingStatistics) {
   Architecture a = tiny_arch();
-  a.standardize_input = true;
+  a.input_scaling = "gene";
   MatrixF train = random_input(50, 24, 21);
   train.col(5).setConstant(3.0f);  // a constant gene: sd 0 must not divide by zero
   Network standardised(a, 3), unset(a, 3);
@@ -152,13 +152,24 @@ TEST(ModelNetwork, StandardisedInputUsesTheTrainingStatistics) {
   shifted.set_input_statistics(train.rowwise() + shift.row(0));
   Prediction r = shifted.predict(x.rowwise() + shift.row(0));
   for (int i = 0; i < p.proportions.size(); ++i) ASSERT_NEAR(p.proportions.data()[i], r.proportions.data()[i], 1e-5);
+  // Global scaling: an affine change of all values (same for every gene) leaves the prediction unchanged,
+  // a gene-specific shift does not.
+  a.input_scaling = "global";
+  Network global(a, 3), global_affine(a, 3), global_shifted(a, 3);
+  global.set_input_statistics(train);
+  global_affine.set_input_statistics((train.array() * 2.0f + 1.0f).matrix());
+  global_shifted.set_input_statistics(train.rowwise() + shift.row(0));
+  Prediction g = global.predict(x), h = global_affine.predict((x.array() * 2.0f + 1.0f).matrix());
+  Prediction k = global_shifted.predict(x.rowwise() + shift.row(0));
+  for (int i = 0; i < g.proportions.size(); ++i) ASSERT_NEAR(g.proportions.data()[i], h.proportions.data()[i], 1e-5);
+  EXPECT_GT((g.proportions - k.proportions).cwiseAbs().maxCoeff(), 1e-4);
 }
 
 TEST(ModelFile, SaveLoadRoundTripGivesIdenticalPredictions) {
-  for (bool standardize : {false, true}) {
-    SCOPED_TRACE(standardize ? "standardised input" : "raw input");
+  for (std::string scaling : {"none", "gene", "global"}) {
+    SCOPED_TRACE("input scaling " + scaling);
     Architecture a = tiny_arch();
-    a.standardize_input = standardize;
+    a.input_scaling = scaling;
     Network net(a, 3);
     net.set_input_statistics(random_input(20, 24, 8));
     ModelInfo info;
@@ -179,7 +190,7 @@ TEST(ModelFile, SaveLoadRoundTripGivesIdenticalPredictions) {
   EXPECT_EQ(m.info.meta.at("blue_version"), BLUE_VERSION);
   MatrixF x = random_input(4, 24, 9);
   Prediction p = net.predict(x), q = m.network.predict(x);
-  EXPECT_EQ(m.network.architecture().standardize_input, standardize);
+  EXPECT_EQ(m.network.architecture().input_scaling, scaling);
   EXPECT_EQ(p.proportions, q.proportions);
   for (int k = 0; k < 3; ++k) EXPECT_EQ(p.gep[k], q.gep[k]);
   }

@@ -39,7 +39,6 @@ void apply_preset(CLI::App* cmd, TrainArgs& a) {
   if (unset("--lr")) c.train.learning_rate = defaults::kFastLearningRate;
   if (unset("--lr-step")) c.train.lr_step_epochs = defaults::kFastLrStepEpochs;
   if (unset("--select-by")) a.select_by = "proportion";
-  if (unset("--input-scaling")) a.input_scaling = "standardize";
 }
 
 void validate(const TrainArgs& a) {
@@ -69,7 +68,7 @@ void run(CLI::App* cmd, TrainArgs& a) {
   model::set_torch_threads(threads());
   a.config.preset = a.preset;
   a.config.train.select_by_proportion = a.select_by == "proportion";
-  a.config.arch.standardize_input = a.input_scaling == "standardize";
+  a.config.arch.input_scaling = a.input_scaling;
   a.config.train.checkpoint_path = a.out + ".ckpt";
   // --resume may replace the model written by the interrupted run.
   const bool replace = a.run.force || a.config.train.resume;
@@ -132,10 +131,20 @@ void register_train(CLI::App& app) {
   cmd->add_option("--select-by", a->select_by, "Validation loss that picks the best epoch: total (METHOD) or proportion")
       ->check(CLI::IsMember({"total", "proportion"}))
       ->default_val("total");
+  cmd->add_option("--platform-noise", a->config.train.platform_noise,
+                  "Augmentation: sigma of a per-sample, per-gene log-normal factor on the training bulk and GEPs, "
+                  "teaching robustness to platform differences (0 = off)")
+      ->check(CLI::Range(0.0, 3.0))
+      ->default_val(0.0);
+  cmd->add_option("--depth", a->config.train.depth,
+                  "Augmentation: resample the training bulk as Poisson counts at about this many reads over the "
+                  "panel (x/10 to x10, log-uniform; 0 = off)")
+      ->check(CLI::NonNegativeNumber)
+      ->default_val(0.0);
   cmd->add_option("--input-scaling", a->input_scaling,
-                  "none: the network sees log2 CPM+1 (METHOD); standardize: per-gene z-scores with the training "
-                  "mean/sd stored in the model (fast preset default)")
-      ->check(CLI::IsMember({"none", "standardize"}))
+                  "none: the network sees log2 CPM+1 (METHOD); gene: per-gene z-scores; global: one mean/sd "
+                  "for all genes (training statistics stored in the model)")
+      ->check(CLI::IsMember({"none", "gene", "global"}))
       ->default_val("none");
   cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
   cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);

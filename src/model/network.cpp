@@ -25,6 +25,9 @@ void Architecture::validate() const {
                        std::to_string(projection));
   }
   if (base_channels < 1) problems.push_back("--base-channels must be >= 1, got " + std::to_string(base_channels));
+  if (input_scaling != "none" && input_scaling != "gene" && input_scaling != "global") {
+    problems.push_back("--input-scaling must be none, gene or global, got '" + input_scaling + "'");
+  }
   if (problems.empty()) return;
   std::string msg = "invalid network architecture:";
   for (const auto& p : problems) msg += "\n  - " + p;
@@ -35,7 +38,7 @@ nlohmann::json Architecture::to_json() const {
   return {{"genes", genes},           {"types", types},
           {"projection", projection}, {"base_channels", base_channels},
           {"mlp_widths", mlp_widths()}, {"native_upsample", native_upsample},
-          {"standardize_input", standardize_input}};
+          {"input_scaling", input_scaling}};
 }
 
 Architecture Architecture::from_json(const nlohmann::json& j) {
@@ -46,7 +49,7 @@ Architecture Architecture::from_json(const nlohmann::json& j) {
     a.projection = j.at("projection").get<int>();
     a.base_channels = j.at("base_channels").get<int>();
     a.native_upsample = j.value("native_upsample", false);
-    a.standardize_input = j.value("standardize_input", false);  // absent in models of blue 0.1.0
+    a.input_scaling = j.value("input_scaling", "none");  // absent in models of blue 0.1.0
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("model architecture record is incomplete: ") + e.what());
   }
@@ -137,7 +140,7 @@ torch::Tensor ProportionBranchImpl::forward(const torch::Tensor& x) { return bod
 BlueNetImpl::BlueNetImpl(const Architecture& a) {
   gep = register_module("gep", GepBranch(a));
   proportions = register_module("proportions", ProportionBranch(a));
-  if (a.standardize_input) {
+  if (a.scales_input()) {
     input_mean = register_buffer("input_mean", torch::zeros({a.genes}));
     input_scale = register_buffer("input_scale", torch::ones({a.genes}));
   }
@@ -185,11 +188,16 @@ std::int64_t Network::parameter_count() const {
 }
 
 void Network::set_input_statistics(const MatrixF& x) {
-  if (!impl_->arch.standardize_input) return;
+  if (!impl_->arch.scales_input()) return;
   if (x.rows() == 0 || x.cols() != impl_->arch.genes) throw InternalError("set_input_statistics: wrong shape");
   Eigen::RowVectorXd mean = x.cast<double>().colwise().mean();
   Eigen::RowVectorXd sd = ((x.cast<double>().rowwise() - mean).array().square().colwise().sum() /
                            static_cast<double>(x.rows())).sqrt();
+  if (impl_->arch.input_scaling == "global") {
+    const double m = mean.mean();
+    sd.setConstant(std::sqrt((x.cast<double>().array() - m).square().mean()));
+    mean.setConstant(m);
+  }
   for (Eigen::Index g = 0; g < sd.size(); ++g) {
     if (!(sd[g] >= 1e-3)) sd[g] = 1.0;
   }

@@ -62,6 +62,8 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"cells_per_sample", c.simulation.cells_per_sample},
           {"sparse_fraction", c.simulation.sparse_fraction},
           {"select_best_by", t.select_by_proportion ? "proportion" : "total"},
+          {"platform_noise", t.platform_noise},
+          {"depth", t.depth},
           {"device", t.device}};
 }
 

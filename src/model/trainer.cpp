@@ -57,12 +57,51 @@ struct LossSums {
   torch::Tensor gep_se, gep_count, prop_se;
 };
 
-LossSums loss_sums(BlueNet& net, const Tensors& t, const torch::Tensor& idx, torch::Tensor* prop_out = nullptr) {
-  auto [p, g] = net->forward(t.x.index_select(0, idx));
-  torch::Tensor m = t.present.index_select(0, idx);
-  torch::Tensor se = (g - t.gep.index_select(0, idx)).pow(2).mean(2);  // [B, K]
+LossSums loss_sums(BlueNet& net, const Tensors& batch, torch::Tensor* prop_out = nullptr) {
+  auto [p, g] = net->forward(batch.x);
+  const torch::Tensor& m = batch.present;
+  torch::Tensor se = (g - batch.gep).pow(2).mean(2);  // [B, K]
   if (prop_out) *prop_out = p;
-  return {(se * m).sum(0), m.sum(0), (p - t.p.index_select(0, idx)).pow(2).sum()};
+  return {(se * m).sum(0), m.sum(0), (p - batch.p).pow(2).sum()};
+}
+
+Tensors select(const Tensors& t, const torch::Tensor& idx) {
+  return {t.x.index_select(0, idx), t.p.index_select(0, idx), t.gep.index_select(0, idx),
+          t.present.index_select(0, idx)};
+}
+
+// log2(CPM + 1) profiles along the last dimension -> linear, times `factor`, renormalised to CPM, log2 again.
+torch::Tensor rescale_log2_cpm(const torch::Tensor& x, const torch::Tensor& factor) {
+  torch::Tensor lin = (torch::exp2(x) - 1.0).clamp_min(0.0) * factor;
+  lin = lin / lin.sum(-1, true).clamp_min(1e-12) * defaults::kCpmScale;
+  return torch::log2(lin + 1.0);
+}
+
+// Training-time augmentation (README: platform gap). Platform noise: every sample gets its own gene-wise
+// log-normal factor exp(sigma * z_g), applied to the bulk and to each of its GEPs alike (they stay
+// consistent). Depth: the bulk is resampled as Poisson counts at a depth drawn log-uniformly in
+// [depth / 10, depth * 10] reads over the panel (GEP targets are left exact). Draws come from a generator
+// seeded by (seed, epoch, batch) so that resuming reproduces them.
+Tensors augment(Tensors b, const TrainOptions& o, int epoch, std::int64_t batch) {
+  if (o.platform_noise <= 0 && o.depth <= 0) return b;
+  torch::NoGradGuard no_grad;
+  const auto device = b.x.device();
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(
+      o.seed * 1000003ull + static_cast<std::uint64_t>(epoch) * 65537ull + static_cast<std::uint64_t>(batch));
+  const auto cpu = torch::TensorOptions(torch::kFloat32);
+  const std::int64_t n = b.x.size(0), genes = b.x.size(1);
+  if (o.platform_noise > 0) {
+    torch::Tensor factor = torch::exp(o.platform_noise * torch::randn({n, genes}, gen, cpu)).to(device);
+    b.x = rescale_log2_cpm(b.x, factor);
+    b.gep = rescale_log2_cpm(b.gep, factor.unsqueeze(1));
+  }
+  if (o.depth > 0) {
+    torch::Tensor log_depth = std::log(o.depth) + std::log(10.0) * (2.0 * torch::rand({n, 1}, gen, cpu) - 1.0);
+    torch::Tensor rate = ((torch::exp2(b.x) - 1.0).clamp_min(0.0).cpu() / defaults::kCpmScale) * torch::exp(log_depth);
+    torch::Tensor counts = at::poisson(rate, gen).to(device);
+    b.x = rescale_log2_cpm(torch::log2(counts + 1.0), torch::ones({1}, b.x.options()));
+  }
+  return b;
 }
 
 // Sum over types of the per-type masked mean, and the proportion MSE.
@@ -205,7 +244,8 @@ EpochTotals train_epoch(Network& net, torch::optim::Adam& opt, const Tensors& t,
   for (std::int64_t b = 0; b < batches && !g_stop; ++b) {
     torch::Tensor idx = order_t.slice(0, b * o.batch_size, std::min(n, (b + 1) * o.batch_size));
     opt.zero_grad();
-    auto [gep, prop] = losses_from(loss_sums(module, t, idx), idx.size(0) * K);
+    Tensors batch = augment(select(t, idx), o, epoch, b);
+    auto [gep, prop] = losses_from(loss_sums(module, batch), idx.size(0) * K);
     torch::Tensor loss = gep + o.proportion_weight * prop;
     double value = loss.item<double>();
     check_finite(value, epoch, b + 1);
@@ -251,7 +291,7 @@ Losses evaluate_losses(const Network& net, const TrainingSet& set, double propor
   for (std::int64_t s = 0; s < n; s += step) {
     torch::Tensor idx = torch::arange(s, std::min(n, s + step), torch::TensorOptions(torch::kInt64).device(impl.device));
     torch::Tensor p;
-    LossSums b = loss_sums(impl.net, t, idx, &p);
+    LossSums b = loss_sums(impl.net, select(t, idx), &p);
     sums = {sums.gep_se + b.gep_se, sums.gep_count + b.gep_count, sums.prop_se + b.prop_se};
     props.push_back(p.to(torch::kCPU).to(torch::kFloat64).contiguous());
   }

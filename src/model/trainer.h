@@ -42,6 +42,11 @@ struct TrainOptions {
   bool resume = false;          // continue from checkpoint_path when it exists
   // Which validation loss picks the best epoch: the total (METHOD 2.5) or the proportion term alone.
   bool select_by_proportion = false;
+  // Augmentation of every training batch (validation is left as simulated): sigma of the per-sample,
+  // per-gene log-normal platform factor (0 = off), and the typical sequencing depth over the panel at which
+  // the bulk is resampled as Poisson counts (0 = off).
+  double platform_noise = 0.0;
+  double depth = 0.0;
   bool progress = true;         // progress bar on stderr (when it is a terminal) and one line per epoch
 };
 
