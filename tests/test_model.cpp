@@ -8,8 +8,10 @@
 
 #include "model/model_file.h"
 #include "model/network.h"
+#include "model/pipeline.h"
 #include "model/runtime.h"
 #include "model/trainer.h"
+#include "simulate/normalize.h"
 #include "util/error.h"
 #include "util/output.h"
 #include "util/random.h"
@@ -132,9 +134,34 @@ TEST(ModelNetwork, MatmulUpsamplingEqualsConvTranspose) {
   for (int i = 0; i < pn.proportions.size(); ++i) ASSERT_NEAR(pn.proportions.data()[i], pm.proportions.data()[i], 1e-6);
 }
 
+TEST(ModelNetwork, StandardisedInputUsesTheTrainingStatistics) {
+  Architecture a = tiny_arch();
+  a.standardize_input = true;
+  MatrixF train = random_input(50, 24, 21);
+  train.col(5).setConstant(3.0f);  // a constant gene: sd 0 must not divide by zero
+  Network standardised(a, 3), unset(a, 3);
+  standardised.set_input_statistics(train);
+  MatrixF x = random_input(4, 24, 22);
+  Prediction p = standardised.predict(x), q = unset.predict(x);
+  for (int i = 0; i < p.proportions.size(); ++i) ASSERT_TRUE(std::isfinite(p.proportions.data()[i]));
+  EXPECT_GT((p.proportions - q.proportions).cwiseAbs().maxCoeff(), 1e-4);  // the statistics changed the input
+  // Shifting the training inputs and the sample by the same amount per gene leaves the prediction unchanged.
+  MatrixF shift = MatrixF::Constant(1, 24, 0.0f);
+  for (int g = 0; g < 24; ++g) shift(0, g) = 0.25f * static_cast<float>(g);
+  Network shifted(a, 3);
+  shifted.set_input_statistics(train.rowwise() + shift.row(0));
+  Prediction r = shifted.predict(x.rowwise() + shift.row(0));
+  for (int i = 0; i < p.proportions.size(); ++i) ASSERT_NEAR(p.proportions.data()[i], r.proportions.data()[i], 1e-5);
+}
+
 TEST(ModelFile, SaveLoadRoundTripGivesIdenticalPredictions) {
-  Network net(tiny_arch(), 3);
-  ModelInfo info;
+  for (bool standardize : {false, true}) {
+    SCOPED_TRACE(standardize ? "standardised input" : "raw input");
+    Architecture a = tiny_arch();
+    a.standardize_input = standardize;
+    Network net(a, 3);
+    net.set_input_statistics(random_input(20, 24, 8));
+    ModelInfo info;
   for (int g = 0; g < 24; ++g) info.genes.push_back("G" + std::to_string(g));
   info.cell_types = {"A", "B cell", "C/D"};
   info.meta["training"] = {{"epochs", 1}};
@@ -151,9 +178,34 @@ TEST(ModelFile, SaveLoadRoundTripGivesIdenticalPredictions) {
   EXPECT_EQ(m.info.meta.at("training").at("epochs"), 1);
   EXPECT_EQ(m.info.meta.at("blue_version"), BLUE_VERSION);
   MatrixF x = random_input(4, 24, 9);
-  Prediction a = net.predict(x), b = m.network.predict(x);
-  EXPECT_EQ(a.proportions, b.proportions);
-  for (int k = 0; k < 3; ++k) EXPECT_EQ(a.gep[k], b.gep[k]);
+  Prediction p = net.predict(x), q = m.network.predict(x);
+  EXPECT_EQ(m.network.architecture().standardize_input, standardize);
+  EXPECT_EQ(p.proportions, q.proportions);
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(p.gep[k], q.gep[k]);
+  }
+}
+
+// The test-split metrics stored in the model: a perfect prediction scores 1, and GEP targets that are
+// already log2(CPM + 1) are not normalised a second time (a bug of blue 0.1.0).
+TEST(ModelTrain, TestSplitMetricsOfAPerfectPrediction) {
+  TrainingSet set = synthetic_set(40, 24, 3, 11);
+  std::vector<std::string> genes, types = {"A", "B", "C"};
+  for (int g = 0; g < 24; ++g) genes.push_back("G" + std::to_string(g));
+  Prediction perfect{set.proportions, {}};
+  for (int k = 0; k < 3; ++k) perfect.gep.push_back(set.gep.middleCols(k * 24, 24));
+  // The synthetic GEPs are log2(v + 1) of unnormalised values: normalise them as the simulator's are.
+  for (auto& g : perfect.gep) {
+    denormalize_profiles(g);
+    normalize_profiles(g, "test");
+  }
+  for (int k = 0; k < 3; ++k) set.gep.middleCols(k * 24, 24) = perfect.gep[k];
+  nlohmann::json j = evaluate_on_split(perfect, set, genes, types);
+  for (const auto& m : j.at("proportions").at("metrics")) EXPECT_NEAR(m.at("ccc").get<double>(), 1.0, 1e-6);
+  for (const auto& m : j.at("gep").at("metrics")) EXPECT_NEAR(m.at("ccc_mean_profile").get<double>(), 1.0, 1e-6);
+  Prediction off = perfect;
+  off.gep[1] = perfect.gep[2];  // another type's profiles
+  j = evaluate_on_split(off, set, genes, types);
+  EXPECT_LT(j.at("gep").at("metrics")[1].at("ccc_mean_profile").get<double>(), 0.99);
 }
 
 TEST(ModelFile, CorruptTruncatedAndForeignFilesAreInputErrors) {

@@ -21,6 +21,7 @@ struct TrainArgs {
   std::string out;
   std::string preset = "full";
   std::string select_by = "total";
+  std::string input_scaling = "none";
 };
 
 // --preset fast: smaller widths, fewer samples and epochs, a higher learning rate; any option given
@@ -38,6 +39,7 @@ void apply_preset(CLI::App* cmd, TrainArgs& a) {
   if (unset("--lr")) c.train.learning_rate = defaults::kFastLearningRate;
   if (unset("--lr-step")) c.train.lr_step_epochs = defaults::kFastLrStepEpochs;
   if (unset("--select-by")) a.select_by = "proportion";
+  if (unset("--input-scaling")) a.input_scaling = "standardize";
 }
 
 void validate(const TrainArgs& a) {
@@ -67,6 +69,7 @@ void run(CLI::App* cmd, TrainArgs& a) {
   model::set_torch_threads(threads());
   a.config.preset = a.preset;
   a.config.train.select_by_proportion = a.select_by == "proportion";
+  a.config.arch.standardize_input = a.input_scaling == "standardize";
   a.config.train.checkpoint_path = a.out + ".ckpt";
   // --resume may replace the model written by the interrupted run.
   const bool replace = a.run.force || a.config.train.resume;
@@ -129,6 +132,11 @@ void register_train(CLI::App& app) {
   cmd->add_option("--select-by", a->select_by, "Validation loss that picks the best epoch: total (METHOD) or proportion")
       ->check(CLI::IsMember({"total", "proportion"}))
       ->default_val("total");
+  cmd->add_option("--input-scaling", a->input_scaling,
+                  "none: the network sees log2 CPM+1 (METHOD); standardize: per-gene z-scores with the training "
+                  "mean/sd stored in the model (fast preset default)")
+      ->check(CLI::IsMember({"none", "standardize"}))
+      ->default_val("none");
   cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
   cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);
   add_seed_option(cmd, a->config.train.seed);

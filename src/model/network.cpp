@@ -34,7 +34,8 @@ void Architecture::validate() const {
 nlohmann::json Architecture::to_json() const {
   return {{"genes", genes},           {"types", types},
           {"projection", projection}, {"base_channels", base_channels},
-          {"mlp_widths", mlp_widths()}, {"native_upsample", native_upsample}};
+          {"mlp_widths", mlp_widths()}, {"native_upsample", native_upsample},
+          {"standardize_input", standardize_input}};
 }
 
 Architecture Architecture::from_json(const nlohmann::json& j) {
@@ -45,6 +46,7 @@ Architecture Architecture::from_json(const nlohmann::json& j) {
     a.projection = j.at("projection").get<int>();
     a.base_channels = j.at("base_channels").get<int>();
     a.native_upsample = j.value("native_upsample", false);
+    a.standardize_input = j.value("standardize_input", false);  // absent in models of blue 0.1.0
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("model architecture record is incomplete: ") + e.what());
   }
@@ -135,10 +137,15 @@ torch::Tensor ProportionBranchImpl::forward(const torch::Tensor& x) { return bod
 BlueNetImpl::BlueNetImpl(const Architecture& a) {
   gep = register_module("gep", GepBranch(a));
   proportions = register_module("proportions", ProportionBranch(a));
+  if (a.standardize_input) {
+    input_mean = register_buffer("input_mean", torch::zeros({a.genes}));
+    input_scale = register_buffer("input_scale", torch::ones({a.genes}));
+  }
 }
 
 std::pair<torch::Tensor, torch::Tensor> BlueNetImpl::forward(const torch::Tensor& x) {
-  return {proportions->forward(x), gep->forward(x)};
+  const torch::Tensor z = input_mean.defined() ? (x - input_mean) / input_scale : x;
+  return {proportions->forward(z), gep->forward(z)};
 }
 
 // ---- Conversions ----
@@ -175,6 +182,21 @@ std::int64_t Network::parameter_count() const {
   std::int64_t n = 0;
   for (const auto& p : impl_->net->parameters()) n += p.numel();
   return n;
+}
+
+void Network::set_input_statistics(const MatrixF& x) {
+  if (!impl_->arch.standardize_input) return;
+  if (x.rows() == 0 || x.cols() != impl_->arch.genes) throw InternalError("set_input_statistics: wrong shape");
+  Eigen::RowVectorXd mean = x.cast<double>().colwise().mean();
+  Eigen::RowVectorXd sd = ((x.cast<double>().rowwise() - mean).array().square().colwise().sum() /
+                           static_cast<double>(x.rows())).sqrt();
+  for (Eigen::Index g = 0; g < sd.size(); ++g) {
+    if (!(sd[g] >= 1e-3)) sd[g] = 1.0;
+  }
+  torch::NoGradGuard no_grad;
+  auto& net = impl_->net;
+  net->input_mean.copy_(to_tensor(MatrixF(mean.cast<float>())).view({-1}).to(impl_->device));
+  net->input_scale.copy_(to_tensor(MatrixF(sd.cast<float>())).view({-1}).to(impl_->device));
 }
 
 Prediction Network::predict(const MatrixF& x, int batch_size) const {

@@ -22,6 +22,9 @@ struct Architecture {
   // Upsampling of the U-Net decoder: false = ConvTranspose1d(k=2, s=2) computed as one matrix product
   // plus a reshape (same weights, same result, faster on CPU); true = torch's ConvTranspose1d.
   bool native_upsample = false;
+  // Input standardisation: both branches see (x - mean) / sd per gene, with mean and sd of the training
+  // inputs stored as buffers beside the weights (set_input_statistics). false = METHOD's raw log2 CPM.
+  bool standardize_input = false;
 
   // Widths of the proportion MLP layers: the projection P, then P, P/4, P/16, P/64 (each >= 16), then K.
   // With P = 4096 this is METHOD's 4096-4096-1024-256-64-K.
@@ -48,6 +51,10 @@ class Network {
 
   const Architecture& architecture() const;
   std::int64_t parameter_count() const;
+
+  // Per-gene mean and standard deviation of the training inputs (n x G), used when the architecture
+  // standardises its input; an sd below 1e-3 (a constant gene) is replaced by 1.
+  void set_input_statistics(const MatrixF& x);
 
   // `x`: n x G normalised profiles. Inference mode (eval, no gradients), in batches of `batch_size`.
   Prediction predict(const MatrixF& x, int batch_size = defaults::kPredictBatch) const;

@@ -99,12 +99,13 @@ Compared compare(const Prediction& p, const TrainingSet& set, const std::vector<
 
 }  // namespace
 
-nlohmann::json evaluate_on_split(const Network& net, const TrainingSet& set, const std::vector<std::string>& genes,
-                                 const std::vector<std::string>& types) {
-  Compared c = compare(net.predict(set.x), set, genes, types);
+nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet& set,
+                                 const std::vector<std::string>& genes, const std::vector<std::string>& types) {
+  Compared c = compare(prediction, set, genes, types);
   TypeMap identity = identity_map(types, types);
   ProportionEvaluation pe = evaluate_proportions(c.pred_p, c.true_p, identity);
-  GepEvaluation ge = evaluate_geps(c.pred_g, c.true_g, identity);
+  // Both sides are already normalised log2(CPM + 1) (the training set's targets included).
+  GepEvaluation ge = evaluate_geps(c.pred_g, c.true_g, identity, GepOptions{GepScale::kLog2Cpm, GepScale::kLog2Cpm});
   for (const auto& r : pe.rows) {
     if (r.type == "overall") log::info("train", "test split: proportion CCC overall {:.4f}, r {:.4f}", r.ccc, r.pearson);
   }
@@ -153,8 +154,8 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   m.info.meta["best_epoch"] = r.best_epoch;
   m.info.meta["interrupted"] = r.interrupted;
   sim.seed = config.train.seed + 2;
-  m.info.meta["test_split"] = evaluate_on_split(m.network, simulate_split(ref, panel, split, Split::kTest, sim),
-                                                m.info.genes, m.info.cell_types);
+  TrainingSet test = simulate_split(ref, panel, split, Split::kTest, sim);
+  m.info.meta["test_split"] = evaluate_on_split(m.network.predict(test.x), test, m.info.genes, m.info.cell_types);
   return m;
 }
 

@@ -40,9 +40,10 @@ struct TrainedModel {
 // the metrics in meta["test_split"].
 TrainedModel train_from_reference(const Reference& ref, const TrainConfig& config);
 
-// Proportion (per type and overall) and GEP metrics (METHOD 3) of `net` on `set`, as JSON.
-nlohmann::json evaluate_on_split(const Network& net, const TrainingSet& set, const std::vector<std::string>& genes,
-                                 const std::vector<std::string>& types);
+// Proportion (per type and overall) and GEP metrics (METHOD 3) of a prediction for `set`, as JSON. Both
+// the prediction's GEPs and the set's targets are on the normalised log2(CPM + 1) scale.
+nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet& set,
+                                 const std::vector<std::string>& genes, const std::vector<std::string>& types);
 
 struct Deconvolution {
   std::vector<std::string> samples, genes, cell_types;

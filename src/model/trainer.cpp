@@ -268,6 +268,7 @@ TrainResult train_network(const Architecture& arch, const TrainingSet& train, co
                           const TrainOptions& o, const nlohmann::json& identity) {
   if (train.n() == 0 || val.n() == 0) throw ComputeError("no training or validation samples to train on");
   Network net(arch, o.seed, o.device);
+  net.set_input_statistics(train.x);  // restored with the weights when resuming
   torch::optim::Adam opt(net.impl().net->parameters(), torch::optim::AdamOptions(o.learning_rate));
   State s;
   if (o.resume && !o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path)) {

@@ -57,6 +57,7 @@ struct BlueNetImpl : torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);  // (proportions, gep)
   GepBranch gep{nullptr};
   ProportionBranch proportions{nullptr};
+  torch::Tensor input_mean, input_scale;  // [G] buffers; undefined unless standardize_input
 };
 TORCH_MODULE(BlueNet);
 
