@@ -1,7 +1,8 @@
 // CLI tests of `blue report`: a tiny network-style deconvolution directory written here (proportions.tsv,
 // gep.h5ad with a layer per type and its _cpm twin, a model file with a training log, a truth table and a
-// type map), an NNLS directory from the GSE19830 rat mixtures, option errors, and a real browser
-// (headless Chromium) that must load the page without console errors and find every plot.
+// type map), an NNLS directory from the GSE19830 rat mixtures, a real `blue subtype` run (its Kaplan-Meier
+// plots inlined, alone and beside a deconvolution), option errors, and a real browser (headless Chromium)
+// that must load the page without console errors and find every plot.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <cmath>
+#include <fmt/format.h>
 
 #include "io/h5ad.h"
 #include "io/tables.h"
@@ -91,6 +93,36 @@ std::string network_report(const TempDir& tmp, const std::string& extra = "") {
   return "report --quiet --deconvolution " + tmp.file("dec") + " --model " + tmp.file("model.blue") + " --truth " +
          tmp.file("truth.tsv") + " --map " + tmp.file("map.tsv") + " --markers-per-type 2 --out " +
          tmp.file("report.html") + extra;
+}
+
+// A real `blue subtype` run into DIR/st on the small GEP fixture (2 cell types x 30 genes, 40 samples) and
+// its proportions, with the TCGA-AML survival of 38 matched patients: survival_profiles/ and
+// survival_proportions/ each hold a km.svg and a logrank.tsv.
+std::string run_subtype(const TempDir& tmp) {
+  const std::string fx = std::string(BLUE_FIXTURES) + "/";
+  RunResult r = blue_run("subtype --quiet --gep " + fx + "subtype/gep_small.h5ad --proportions " + fx +
+                         "subtype/proportions_small.tsv --clinical " + fx + "survival/tcga_laml_clinical.tsv "
+                         "--time time --event event --match-prefix --k-max 3 --resamples 10 --out " + tmp.file("st"));
+  EXPECT_EQ(r.code, 0) << r.output;
+  return tmp.file("st");
+}
+
+std::size_t count(const std::string& s, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = s.find(part); at != std::string::npos; at = s.find(part, at + 1)) ++n;
+  return n;
+}
+
+// The p column of a logrank.tsv (header, then one row).
+double logrank_p(const std::string& path) {
+  std::istringstream in(slurp(path));
+  std::string header, row, cell;
+  std::getline(in, header);
+  std::getline(in, row);
+  std::istringstream h(header), v(row);
+  for (std::string name; std::getline(h, name, '\t') && std::getline(v, cell, '\t');)
+    if (name == "p") return std::stod(cell);
+  return NAN;
 }
 
 std::string rat(const std::string& name) { return std::string(BLUE_SHARED_DATA) + "/rat_mixtures_gse19830/" + name; }
@@ -180,15 +212,79 @@ TEST(CliReport, TruthWithOtherSamplesIsAnInputErrorAndWritesNothing) {
   EXPECT_FALSE(fs::exists(tmp.file("report.html.provenance.json")));
 }
 
-// Loads the report in headless Chromium: the inline script must have run (data-report-ready), all four
-// plots must be in the DOM, and the console must show no error. The screenshot is kept as a test artefact
+TEST(CliReport, SubtypeRunAloneInlinesItsKaplanMeierPlots) {
+  TempDir tmp;
+  const std::string st = run_subtype(tmp);
+  RunResult r = blue_run("report --quiet --subtype " + st + " --out " + tmp.file("st.html"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string html = slurp(tmp.file("st.html"));
+  EXPECT_TRUE(contains(html, "<title>blue subtyping report</title>"));
+  for (const char* id : {"plot-km-profiles", "plot-km-proportions", "subtype-comparison-table",
+                         "subtype-stability-table", "subtype-facts-table"})
+    EXPECT_TRUE(contains(html, std::string("id=\"") + id + "\"")) << id;
+  // Both plots whole: every censoring tick and at-risk number of the two km.svg files, and no XML prologue.
+  const std::string km_profiles = slurp(st + "/survival_profiles/km.svg");
+  const std::string km_proportions = slurp(st + "/survival_proportions/km.svg");
+  for (const char* element : {"class=\"censor\"", "class=\"at-risk\"", "class=\"km-curve\""}) {
+    EXPECT_GT(count(km_profiles, element), 0u) << element;
+    EXPECT_EQ(count(html, element), count(km_profiles, element) + count(km_proportions, element)) << element;
+  }
+  EXPECT_FALSE(contains(html, "<?xml"));
+  // The log-rank p of each plot, in its caption, equals its logrank.tsv.
+  for (const char* which : {"profiles", "proportions"}) {
+    const double p = logrank_p(st + "/survival_" + which + "/logrank.tsv");
+    ASSERT_TRUE(std::isfinite(p)) << which;
+    EXPECT_TRUE(contains(html, fmt::format("log-rank p = {}", p < 1e-4 ? fmt::format("{:.2e}", p) : fmt::format("{:.4f}", p))))
+        << which << " p = " << p;
+  }
+  EXPECT_EQ(count(html, "class=\"pvalue\""), 2u);  // the plots' own "Log-rank p = ..." text
+  EXPECT_FALSE(contains(html, "id=\"plot-proportions\""));  // no deconvolution sections
+  const auto prov = nlohmann::json::parse(slurp(tmp.file("st.html.provenance.json")));
+  EXPECT_EQ(prov["sections"]["subtype_km_plots"], 2);
+  EXPECT_EQ(prov["inputs"]["subtype"]["path"], st);
+
+  // Beside a deconvolution, model and truth: every section of both.
+  write_network_fixture(tmp);
+  r = blue_run(network_report(tmp, " --subtype " + st));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string both = slurp(tmp.file("report.html"));
+  for (const char* id : {"plot-accuracy", "plot-gep-heatmap", "plot-training", "plot-km-profiles", "plot-km-proportions"})
+    EXPECT_TRUE(contains(both, std::string("id=\"") + id + "\"")) << id;
+  EXPECT_TRUE(contains(both, "<title>blue deconvolution report</title>"));
+}
+
+TEST(CliReport, SubtypeDirectoryWithoutItsFilesIsAnInputError) {
+  TempDir tmp;
+  fs::create_directories(tmp.file("not_subtype/survival_profiles"));
+  tmp.write("not_subtype/stability.tsv", "features\tk\tpac\nprofiles\t2\t0.5\n");
+  RunResult r = blue_run("report --subtype " + tmp.file("not_subtype") + " --out " + tmp.file("r.html"));
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, tmp.file("not_subtype/comparison.tsv"))) << r.output;
+  EXPECT_TRUE(contains(r.output, tmp.file("not_subtype/survival_profiles/km.svg"))) << r.output;
+  EXPECT_TRUE(contains(r.output, "output directory of `blue subtype`")) << r.output;
+  EXPECT_FALSE(contains(r.output, tmp.file("not_subtype/stability.tsv"))) << r.output;  // present: not missing
+  EXPECT_FALSE(fs::exists(tmp.file("r.html")));
+  EXPECT_FALSE(fs::exists(tmp.file("r.html.provenance.json")));
+  // A missing directory is an option problem; so is giving neither input.
+  r = blue_run("report --subtype " + tmp.file("nope") + " --out " + tmp.file("r.html"));
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "--subtype " + tmp.file("nope") + ": no such directory")) << r.output;
+  r = blue_run("report --truth " + tmp.file("not_subtype/stability.tsv") + " --out " + tmp.file("r.html"));
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "give --deconvolution DIR, --subtype DIR or both")) << r.output;
+  EXPECT_TRUE(contains(r.output, "--truth needs --deconvolution")) << r.output;
+}
+
+// Loads the report (a deconvolution with a subtyping run) in headless Chromium: the inline script must have
+// run (data-report-ready), all six plots (four of the deconvolution, two Kaplan-Meier plots) must be in the
+// DOM, and the console must show no error. The screenshot is kept as a test artefact
 // in the build directory (test_artifacts/report.png).
 TEST(CliReport, RendersInHeadlessChromium) {
   const std::string chromium = find_chromium();
   if (chromium.empty()) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
   TempDir tmp;
   write_network_fixture(tmp);
-  ASSERT_EQ(blue_run(network_report(tmp)).code, 0);
+  ASSERT_EQ(blue_run(network_report(tmp, " --subtype " + run_subtype(tmp))).code, 0);
   const fs::path artefacts = fs::path(BLUE_EXE).parent_path() / "test_artifacts";
   fs::create_directories(artefacts);
   const std::string common = "timeout 120 " + chromium +
@@ -200,8 +296,9 @@ TEST(CliReport, RendersInHeadlessChromium) {
   RunResult dom = shell(common + "--dump-dom " + url + " 2>" + tmp.file("console.log"));
   ASSERT_EQ(dom.code, 0) << dom.output << slurp(tmp.file("console.log"));
   EXPECT_TRUE(contains(dom.output, "data-report-ready=\"1\"")) << dom.output.substr(0, 2000);
-  EXPECT_TRUE(contains(dom.output, "data-plots=\"4\""));
-  for (const char* id : {"plot-accuracy", "plot-proportions", "plot-gep-heatmap", "plot-training"})
+  EXPECT_TRUE(contains(dom.output, "data-plots=\"6\""));
+  for (const char* id : {"plot-accuracy", "plot-proportions", "plot-gep-heatmap", "plot-training", "plot-km-profiles",
+                         "plot-km-proportions"})
     EXPECT_TRUE(contains(dom.output, std::string("id=\"") + id + "\"")) << id;
   const std::string console = slurp(tmp.file("console.log"));
   EXPECT_FALSE(contains(console, "Uncaught")) << console;
@@ -210,7 +307,7 @@ TEST(CliReport, RendersInHeadlessChromium) {
 
   const std::string png = (artefacts / "report.png").string();
   fs::remove(png);
-  RunResult shot = shell(common + "--window-size=1280,3000 --screenshot=" + png + " " + url);
+  RunResult shot = shell(common + "--window-size=1280,4000 --screenshot=" + png + " " + url);
   ASSERT_EQ(shot.code, 0) << shot.output;
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 10000u);  // a rendered page, not an empty image

@@ -109,3 +109,29 @@ TEST(IoTables, GeneListSkipsCommentsBlanksAndRepeats) {
   EXPECT_EQ(read_gene_list(path), (std::vector<std::string>{"CD3E", "MS4A1", "NKG7"}));
   expect_error<InputError>([&] { read_gene_list(dir.write("e.txt", "# nothing\n")); }, {"e.txt", "empty"});
 }
+
+TEST(IoTables, GeneListHeaderIsSkippedAndNamesTheGeneColumn) {
+  TempDir dir;
+  using Genes = std::vector<std::string>;
+  // One column with a header, in any case; a header line of a one-column list is never taken as a gene.
+  EXPECT_EQ(read_gene_list(dir.write("a.txt", "Gene\nCD3E\nMS4A1\n")), (Genes{"CD3E", "MS4A1"}));
+  EXPECT_EQ(read_gene_list(dir.write("b.txt", "# from R\nSYMBOL\r\nCD3E\r\n")), (Genes{"CD3E"}));
+  // Several columns: the first, or the one the header names as the gene column (here the second, CSV).
+  EXPECT_EQ(read_gene_list(dir.write("c.tsv", "Gene Symbol\tscore\nCD3E\t1.5\nNKG7\t2\n")), (Genes{"CD3E", "NKG7"}));
+  EXPECT_EQ(read_gene_list(dir.write("d.csv", "rank,gene_id,score\n1,ENSG01,3\n2,ENSG02,2\n")), (Genes{"ENSG01", "ENSG02"}));
+  // No header: the first line is a gene (a multi-column row without a gene-like name is data).
+  EXPECT_EQ(read_gene_list(dir.write("e.tsv", "CD3E\t1\nLYZ\t2\n")), (Genes{"CD3E", "LYZ"}));
+  // The --stats table of `blue markers`: only selected rows; LYZ, significant for T but selected for Mono,
+  // comes once and is not a repeat.
+  EXPECT_EQ(read_gene_list(dir.write("s.tsv", "gene\tcell_type\tlog_fc\tp\tp_adj\tselected\n"
+                                              "CD3E\tT\t2\t1e-9\t1e-8\t1\n"
+                                              "LYZ\tT\t0.5\t0.01\t0.05\t0\n"
+                                              "LYZ\tMono\t3\t1e-12\t1e-11\t1\n"
+                                              "GNLY\tNK\t3\t1e-12\t1e-11\t0\n")),
+            (Genes{"CD3E", "LYZ"}));
+  expect_error<InputError>([&] { read_gene_list(dir.write("f.tsv", "gene\tselected\nCD3E\tmaybe\n")); },
+                           {"f.tsv", "line 2", "selected = 'maybe'"});
+  expect_error<InputError>([&] { read_gene_list(dir.write("g.csv", "score,symbol\n1,CD3E\n2\n")); },
+                           {"g.csv", "line 3 has 1 field(s)", "gene column 2"});
+  expect_error<InputError>([&] { read_gene_list(dir.write("h.txt", "genes\n\n")); }, {"h.txt", "empty"});
+}

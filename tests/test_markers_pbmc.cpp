@@ -1,6 +1,6 @@
 // `blue markers` end to end on pbmc3k: the panel holds the textbook markers of each PBMC type, obeys the
 // METHOD 2.2 rule (every gene chosen once, at most --per-type per type, significant with log FC > 0),
-// and does not depend on the thread count.
+// does not depend on the thread count, and both its outputs are gene lists read_gene_list accepts.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "io/tables.h"
 #include "sim_cli.h"
 
 using namespace blue::sim_test;
@@ -65,6 +66,11 @@ TEST(MarkersPbmc, PanelHoldsKnownMarkersAndFollowsTheRule) {
   EXPECT_EQ(selected_genes, in_panel);
   EXPECT_EQ(selected_per_type.size(), 9u);
   for (const auto& [type, n] : selected_per_type) EXPECT_LE(n, 50) << type;
+  // Either output can be given where a gene list is expected (--genes): the same panel.
+  EXPECT_EQ(blue::read_gene_list(dir / "panel.txt"), panel);
+  const auto from_stats = blue::read_gene_list(dir / "panel.txt.stats.tsv");
+  EXPECT_EQ(std::set<std::string>(from_stats.begin(), from_stats.end()), in_panel);
+  EXPECT_EQ(from_stats.size(), panel.size());
 
   auto one = run_blue(markers_args(dir / "panel1.txt", "--per-type 50 --threads 1"), dir / "err2");
   ASSERT_EQ(one.code, 0) << one.err;

@@ -1,16 +1,19 @@
 // Unit tests of the report's building blocks: SVG escaping and coordinates, ticks, colour ramp, marker
 // gene choice for the GEP heatmap, scatter data through a type map, the model summary, and escaping of
-// user text in the assembled page.
+// user text in the assembled page, and the subtyping section read back from a `blue subtype` directory.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 
 #include "report/html.h"
 #include "report/plots.h"
 #include "report/report.h"
+#include "report/subtype_section.h"
 #include "report/svg.h"
+#include "io_test_util.h"
 #include "util/error.h"
 
 using namespace blue;
@@ -236,4 +239,70 @@ TEST(ReportPage, UserTextIsEscapedAndSectionsExplainAbsence) {
   const std::string ns = "xmlns=\"http://www.w3.org/2000/svg\"";
   for (auto at = rest.find(ns); at != std::string::npos; at = rest.find(ns)) rest.erase(at, ns.size());
   EXPECT_FALSE(contains(rest, "http")) << rest;
+}
+
+namespace {
+
+constexpr const char* kTinyKm =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\">"
+    "<line class=\"censor\"/><text class=\"pvalue\">Log-rank p = 0.0123</text></svg>\n";
+
+// A minimal `blue subtype` directory: the required files, a log-rank table for the profiles' plot.
+void write_subtype_dir(const blue::test::TempDir& tmp) {
+  std::filesystem::create_directories(tmp.file("st/survival_profiles"));
+  tmp.write("st/stability.tsv", "features\tk\tpac\tchosen\nprofiles\t2\t0.1\tyes\nprofiles\t3\t0.4\tno\n");
+  tmp.write("st/comparison.tsv", "features\tk\tlogrank_p\nprofiles\t2\t0.0123\n");
+  tmp.write("st/survival_profiles/km.svg", kTinyKm);
+  tmp.write("st/survival_profiles/logrank.tsv", "chisq\tdf\tp\tobserved\texpected\n6.27\t1\t0.0123\tS1=3;S2=5\tS1=6;S2=2\n");
+}
+
+}  // namespace
+
+TEST(ReportSubtype, InlinedSvgLosesItsPrologueAndGetsClassAndId) {
+  const std::string svg = inline_svg(kTinyKm, "km.svg", "profiles");
+  EXPECT_EQ(svg.rfind("<svg class=\"plot km-plot\" id=\"plot-km-profiles\" xmlns=", 0), 0u) << svg;
+  EXPECT_FALSE(contains(svg, "<?xml"));
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+  blue::test::expect_error<InputError>([] { inline_svg("<svg><SCRIPT>alert(1)</SCRIPT></svg>", "x/km.svg", "a"); },
+                                       {"x/km.svg", "script"});
+  blue::test::expect_error<InputError>([] { inline_svg("time\tsurvival\n", "y/km.svg", "a"); },
+                                       {"y/km.svg", "not an SVG image", "blue subtype"});
+}
+
+TEST(ReportSubtype, ReadsTheDirectoryAndShowsPlotsTablesAndLogrankP) {
+  blue::test::TempDir tmp;
+  write_subtype_dir(tmp);
+  const SubtypeRun run = read_subtype_run(tmp.file("st"));
+  ASSERT_EQ(run.km.size(), 1u);  // no survival_proportions: only the profiles' plot
+  EXPECT_EQ(run.km[0].id, "profiles");
+  ASSERT_TRUE(run.km[0].logrank_p.has_value());
+  EXPECT_NEAR(*run.km[0].logrank_p, 0.0123, 1e-12);
+  EXPECT_EQ(run.stability.rows.size(), 2u);
+  EXPECT_FALSE(run.transfer.has_value());
+  ReportInputs in;
+  in.subtype = run;
+  const std::string html = render_report(in).html;
+  EXPECT_TRUE(contains(html, "<title>blue subtyping report</title>"));
+  EXPECT_TRUE(contains(html, "id=\"plot-km-profiles\""));
+  EXPECT_TRUE(contains(html, "log-rank p = 0.0123"));
+  EXPECT_TRUE(contains(html, "id=\"subtype-stability-table\""));
+  EXPECT_TRUE(contains(html, "id=\"subtype-comparison-table\""));
+  // A subtyping report alone has no deconvolution sections and no notes about their absence.
+  EXPECT_FALSE(contains(html, "id=\"proportions\""));
+  EXPECT_FALSE(contains(html, "No model given"));
+}
+
+TEST(ReportSubtype, MissingOrBrokenFilesAreInputErrorsNamingThem) {
+  blue::test::TempDir tmp;
+  std::filesystem::create_directories(tmp.file("st"));
+  tmp.write("st/stability.tsv", "features\tk\n");
+  blue::test::expect_error<InputError>([&] { read_subtype_run(tmp.file("st")); },
+                                       {"st/comparison.tsv", "st/survival_profiles/km.svg", "blue subtype"});
+  write_subtype_dir(tmp);
+  tmp.write("st/stability.tsv", "features\tk\tpac\nprofiles\t2\n");
+  blue::test::expect_error<InputError>([&] { read_subtype_run(tmp.file("st")); },
+                                       {"st/stability.tsv", "line 2 has 2 fields but the header has 3"});
+  write_subtype_dir(tmp);
+  tmp.write("st/survival_profiles/logrank.tsv", "chisq\tdf\n1\t1\n");
+  blue::test::expect_error<InputError>([&] { read_subtype_run(tmp.file("st")); }, {"logrank.tsv", "'p'"});
 }

@@ -1,5 +1,6 @@
 // blue report: one self-contained HTML page (inline SVG, nothing fetched) from a deconvolution directory,
-// optionally with the model's training curves and accuracy against a truth table. Writes <out> and
+// optionally with the model's training curves and accuracy against a truth table, and/or from a
+// `blue subtype` directory (its Kaplan-Meier plots and stability tables). Writes <out> and
 // <out>.provenance.json.
 #include <filesystem>
 
@@ -20,19 +21,24 @@ namespace fs = std::filesystem;
 
 struct ReportOptions {
   RunOptions run;
-  std::string dir, model, truth, map, out;
+  std::string dir, subtype, model, truth, map, out;
   int markers_per_type = defaults::kReportMarkersPerType;
   int max_heatmap_samples = defaults::kReportMaxHeatmapSamples;
 };
 
 std::vector<std::string> check(const ReportOptions& o) {
   std::vector<std::string> problems;
-  if (!fs::is_directory(o.dir))
+  if (o.dir.empty() && o.subtype.empty())
+    problems.push_back("give --deconvolution DIR, --subtype DIR or both (nothing to report)");
+  if (!o.dir.empty() && !fs::is_directory(o.dir))
     problems.push_back("--deconvolution " + o.dir + ": no such directory (give the output directory of blue "
                        "deconvolve or blue nnls)");
-  else if (!fs::exists(fs::path(o.dir) / "proportions.tsv"))
+  else if (!o.dir.empty() && !fs::exists(fs::path(o.dir) / "proportions.tsv"))
     problems.push_back("--deconvolution " + o.dir + ": no proportions.tsv in it (expected the output directory of "
                        "blue deconvolve or blue nnls)");
+  if (!o.subtype.empty() && !fs::is_directory(o.subtype))
+    problems.push_back("--subtype " + o.subtype + ": no such directory (give the output directory of blue subtype)");
+  if (!o.truth.empty() && o.dir.empty()) problems.push_back("--truth needs --deconvolution (it scores its predictions)");
   for (const auto& [flag, path] :
        {std::pair<std::string, std::string>{"--model", o.model}, {"--truth", o.truth}, {"--map", o.map}})
     if (!path.empty() && !fs::exists(path)) problems.push_back(flag + " " + path + ": no such file");
@@ -43,11 +49,8 @@ std::vector<std::string> check(const ReportOptions& o) {
   return problems;
 }
 
-report::ReportInputs read_inputs(const ReportOptions& o, Provenance& provenance) {
-  report::ReportInputs in;
+void read_deconvolution(const ReportOptions& o, report::ReportInputs& in, Provenance& provenance) {
   in.deconvolution_dir = o.dir;
-  in.markers_per_type = o.markers_per_type;
-  in.max_heatmap_samples = static_cast<std::size_t>(o.max_heatmap_samples);
   provenance.add_input("deconvolution", o.dir);
   const fs::path dir(o.dir);
   in.proportions = read_sample_table((dir / "proportions.tsv").string(), "predicted proportions");
@@ -56,11 +59,22 @@ report::ReportInputs read_inputs(const ReportOptions& o, Provenance& provenance)
     in.gep_path = (dir / "gep.h5ad").string();
     in.gep = read_dense_h5ad(in.gep_path);
   }
+}
+
+report::ReportInputs read_inputs(const ReportOptions& o, Provenance& provenance) {
+  report::ReportInputs in;
+  in.markers_per_type = o.markers_per_type;
+  in.max_heatmap_samples = static_cast<std::size_t>(o.max_heatmap_samples);
+  if (!o.dir.empty()) read_deconvolution(o, in, provenance);
+  if (!o.subtype.empty()) {
+    provenance.add_input("subtype", o.subtype);
+    in.subtype = report::read_subtype_run(o.subtype);
+  }
   if (!o.model.empty()) {
     provenance.add_input("model", o.model);
     const nlohmann::json meta = model::read_container(o.model).meta;
     in.model = report::model_summary(meta);
-    if (meta.contains("cell_types") && meta["cell_types"] != nlohmann::json(in.proportions.columns))
+    if (!o.dir.empty() && meta.contains("cell_types") && meta["cell_types"] != nlohmann::json(in.proportions.columns))
       log::warn("report", "the cell types of {} differ from the columns of {}/proportions.tsv: is it the model "
                 "that made these predictions?", o.model, o.dir);
   }
@@ -90,7 +104,8 @@ void run_report(const ReportOptions& o) {
   provenance.set("sections", {{"gep_heatmap", in.gep.has_value()},
                               {"training_curves", in.model && in.model->curve.has_value()},
                               {"accuracy", r.evaluation.has_value()},
-                              {"nnls_fit", in.fit.has_value()}});
+                              {"nnls_fit", in.fit.has_value()},
+                              {"subtype_km_plots", in.subtype ? in.subtype->km.size() : 0}});
   StagedOutputs out(o.run.force);
   out.write_text(o.out, r.html);
   commit_outputs(out, provenance, o.out + ".provenance.json", "report");
@@ -102,11 +117,14 @@ void register_report(CLI::App& app) {
   auto opt = std::make_shared<ReportOptions>();
   auto* cmd = app.add_subcommand("report",
                                  "One self-contained HTML report (inline SVG plots, viewable offline) of a "
-                                 "deconvolution: fractions, GEP heatmap, training curves, accuracy vs a truth");
+                                 "deconvolution: fractions, GEP heatmap, training curves, accuracy vs a truth; "
+                                 "and/or of a subtyping run: Kaplan-Meier plots, stability");
   cmd->add_option("--deconvolution,-d", opt->dir,
                   "Output directory of blue deconvolve (proportions.tsv, gep.h5ad) or blue nnls (proportions.tsv, "
-                  "fit.tsv)")
-      ->required();
+                  "fit.tsv)");
+  cmd->add_option("--subtype", opt->subtype,
+                  "Output directory of blue subtype: its Kaplan-Meier plots (profiles beside proportions), "
+                  "log-rank p, comparison and stability (PAC) tables");
   cmd->add_option("--model", opt->model, "model.blue of blue train: training and validation loss per epoch");
   cmd->add_option("--truth", opt->truth,
                   "True fractions: samples x truth types (first column = sample): scatter plots and metrics");

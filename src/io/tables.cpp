@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "io/csr.h"
 #include "io/h5ad_reader.h"
@@ -24,6 +27,66 @@ struct TextTable {
 };
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+std::string trim_spaces(const std::string& s) {
+  const auto b = s.find_first_not_of(" \r");
+  return b == std::string::npos ? "" : s.substr(b, s.find_last_not_of(" \r") - b + 1);
+}
+
+// Column names that make the first line of a gene list a header ("Gene Symbol" and "gene.symbol" count as
+// gene_symbol).
+bool is_gene_column_name(std::string name) {
+  static const std::unordered_set<std::string> kNames = {
+      "gene",      "genes",      "symbol",      "symbols",     "gene_symbol", "gene_symbols", "gene_id",
+      "gene_ids",  "gene_name",  "gene_names",  "genename",    "genesymbol",  "feature",      "features",
+      "feature_id", "ensembl",   "ensembl_id",  "hgnc_symbol", "id"};
+  name = to_lower(trim_spaces(name));
+  std::replace_if(name.begin(), name.end(), [](char c) { return c == ' ' || c == '.' || c == '-'; }, '_');
+  return kNames.count(name) > 0;
+}
+
+// How to read a gene list, from its first non-comment line: the delimiter, whether that line is a header
+// (a field named like a gene column), the gene column (the one so named, else the first) and the
+// `selected` column of a `blue markers --stats` table.
+struct GeneListLayout {
+  char delimiter = '\t';
+  bool header = false;
+  std::size_t gene_column = 0;
+  std::optional<std::size_t> selected_column;
+};
+
+GeneListLayout gene_list_layout(const std::string& path, const std::string& first_line, std::size_t line_number) {
+  GeneListLayout layout;
+  layout.delimiter = detect_delimiter(path, first_line);
+  const auto fields = split_fields(first_line, layout.delimiter);
+  for (std::size_t c = 0; c < fields.size() && !layout.header; ++c) {
+    if (!is_gene_column_name(fields[c])) continue;
+    layout.header = true;
+    layout.gene_column = c;
+  }
+  if (!layout.header) return layout;
+  for (std::size_t c = 0; c < fields.size(); ++c)
+    if (to_lower(trim_spaces(fields[c])) == "selected") layout.selected_column = c;
+  log::info("io", "{}: line {} is a header; genes from its column '{}'{}", path, line_number, fields[layout.gene_column],
+            layout.selected_column ? ", rows with selected = 1 only" : "");
+  return layout;
+}
+
+// Whether a data row of a gene list is kept (its `selected` cell, when there is that column, is 1, true or
+// yes). A row without the gene or selected column, or another selected value, is an InputError.
+bool gene_row_selected(const LineReader& reader, const std::vector<std::string>& fields, const GeneListLayout& layout) {
+  const std::size_t needed = std::max(layout.gene_column, layout.selected_column.value_or(0)) + 1;
+  if (fields.size() < needed)
+    throw InputError(fmt::format("{}: line {} has {} field(s); the header names {} columns (gene column {}){}",
+                                 reader.path(), reader.line_number(), fields.size(), needed, layout.gene_column + 1,
+                                 layout.selected_column ? fmt::format(", selected column {}", *layout.selected_column + 1) : ""));
+  if (!layout.selected_column) return true;
+  const std::string v = to_lower(trim_spaces(fields[*layout.selected_column]));
+  if (v == "1" || v == "true" || v == "yes") return true;
+  if (v == "0" || v == "false" || v == "no") return false;
+  throw InputError(fmt::format("{}: line {}: selected = '{}'; expected 1 or 0 (true/false, yes/no)", reader.path(),
+                               reader.line_number(), fields[*layout.selected_column]));
+}
 
 void check_unique_columns(const std::string& path, const std::vector<std::string>& columns) {
   std::unordered_map<std::string, std::size_t> seen;
@@ -181,19 +244,32 @@ SampleTable read_sample_table(const std::string& path, const std::string& what) 
 std::vector<std::string> read_gene_list(const std::string& path) {
   require_readable_file(path, "gene list");
   LineReader reader(path);
-  std::vector<std::string> genes;
+  std::vector<std::string> genes, repeated;
   std::unordered_map<std::string, std::size_t> seen;
-  std::vector<std::string> repeated;
+  std::optional<GeneListLayout> layout;
+  std::size_t unselected = 0;
   std::string line;
   while (reader.next(line)) {
-    std::string gene = split_fields(line, '\t').front();
-    gene.erase(0, gene.find_first_not_of(' '));
-    gene.erase(gene.find_last_not_of(' ') + 1);
-    if (gene.empty() || gene[0] == '#') continue;
+    if (trim_spaces(line).empty() || trim_spaces(line)[0] == '#') continue;
+    if (!layout) {
+      layout = gene_list_layout(path, line, reader.line_number());
+      if (layout->header) continue;
+    }
+    const auto fields = split_fields(line, layout->delimiter);
+    if (!gene_row_selected(reader, fields, *layout)) {
+      ++unselected;
+      continue;
+    }
+    std::string gene = trim_spaces(fields[layout->gene_column]);
+    if (gene.empty()) continue;
     if (seen.emplace(gene, genes.size()).second) genes.push_back(gene);
     else repeated.push_back(gene);
   }
-  if (genes.empty()) throw InputError(path + ": gene list is empty (expected one gene name per line)");
+  if (genes.empty())
+    throw InputError(path + ": gene list is empty (expected one gene name per line, or a table with a 'gene' column)");
+  if (unselected > 0)
+    log::info("io", "{}: {} rows with selected = 0 left out (a `blue markers --stats` table: its selected genes form "
+              "the panel)", path, unselected);
   if (!repeated.empty()) log::warn("io", "{}: {} repeated genes ignored: {}", path, repeated.size(), log::preview(repeated));
   return genes;
 }

@@ -18,7 +18,11 @@ ExpressionTable read_expression_table(const std::string& path, const std::string
 // One row per sample, first column = sample name, then numeric columns (proportions, truth fractions).
 SampleTable read_sample_table(const std::string& path, const std::string& what);
 
-// One gene per line ('#' comments and blank lines skipped; a TSV keeps its first column).
+// A gene list: one gene per line ('#' comments and blank lines skipped, repeats dropped with a warning), or
+// a TSV/CSV whose first column holds the genes. When the first line names a column like a gene column
+// (gene, genes, symbol, gene_symbol, gene_id, gene_name, feature, ensembl_id, id ...; any case) it is a
+// header: it is skipped and the genes come from that column; a `selected` column (the --stats table of
+// `blue markers`) keeps only rows with selected = 1. Empty lists are InputErrors.
 std::vector<std::string> read_gene_list(const std::string& path);
 
 // Writers: to a path staged in `out` (atomic). `corner` is the header of the first column.

@@ -23,6 +23,11 @@ th { background: #f0f0f0; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { color: #555; font-style: italic; }
 .table-wrap { max-height: 420px; overflow: auto; display: inline-block; }
+.km-row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.km-panel { flex: 1 1 520px; min-width: 0; margin: 8px 0; }
+.km-panel figcaption { font-weight: bold; margin-bottom: 4px; }
+.km-panel .file { font-weight: normal; color: #777; font-size: 12px; }
+svg.km-plot { width: 100%; height: auto; }
 )";
 
 // Marks the page as rendered (data-report-ready) and counts its plots; the browser test reads both.

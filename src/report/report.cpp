@@ -128,6 +128,31 @@ std::string method_name(const ReportInputs& in) {
   return "unknown (proportions.tsv only)";
 }
 
+std::string subtitle(const ReportInputs& in) {
+  std::vector<std::string> parts;
+  if (!in.deconvolution_dir.empty())
+    parts.push_back(fmt::format("{}: {} samples x {} cell types; method: {}", in.deconvolution_dir,
+                                in.proportions.samples.size(), in.proportions.columns.size(), method_name(in)));
+  if (in.subtype) parts.push_back("subtyping: " + in.subtype->dir);
+  return join(parts, " | ");
+}
+
+void add_deconvolution_sections(const ReportInputs& in, HtmlPage& page, Report& report) {
+  const auto& p = in.proportions;
+  if (in.truth) {
+    const TypeMap map = in.map ? *in.map : identity_map(p.columns, in.truth->columns);
+    report.evaluation = evaluate_proportions(p, *in.truth, map);
+    page.section("accuracy", "Predicted vs true cell fractions",
+                 metrics_section(*report.evaluation, scatter_panels(p, *in.truth, *report.evaluation)));
+  } else {
+    page.section("accuracy", "Predicted vs true cell fractions",
+                 html_note("No truth table given (--truth): accuracy plots and metrics are not shown."));
+  }
+  page.section("proportions", "Predicted cell-type fractions per sample", proportions_svg(p));
+  page.section("gep", "Predicted cell-type expression profiles (GEPs)", heatmap_section(in));
+  if (in.fit) page.section("fit", "NNLS fit", fit_section(*in.fit));
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> gep_type_layers(const DenseAnnData& a, const std::string& path) {
@@ -248,24 +273,13 @@ ModelSummary model_summary(const nlohmann::json& meta) {
 
 Report render_report(const ReportInputs& in) {
   Report report;
-  const auto& p = in.proportions;
-  HtmlPage page("blue deconvolution report",
-                fmt::format("{}: {} samples x {} cell types; method: {}", in.deconvolution_dir, p.samples.size(),
-                            p.columns.size(), method_name(in)));
-  if (in.truth) {
-    const TypeMap map = in.map ? *in.map : identity_map(p.columns, in.truth->columns);
-    report.evaluation = evaluate_proportions(p, *in.truth, map);
-    page.section("accuracy", "Predicted vs true cell fractions",
-                 metrics_section(*report.evaluation, scatter_panels(p, *in.truth, *report.evaluation)));
-  } else {
-    page.section("accuracy", "Predicted vs true cell fractions",
-                 html_note("No truth table given (--truth): accuracy plots and metrics are not shown."));
-  }
-  page.section("proportions", "Predicted cell-type fractions per sample", proportions_svg(p));
-  page.section("gep", "Predicted cell-type expression profiles (GEPs)", heatmap_section(in));
-  if (in.fit) page.section("fit", "NNLS fit", fit_section(*in.fit));
-  page.section("training", "Training",
-               in.model ? model_section(*in.model) : html_note("No model given (--model): no training curves."));
+  const bool deconvolution = !in.deconvolution_dir.empty();
+  HtmlPage page(deconvolution ? "blue deconvolution report" : "blue subtyping report", subtitle(in));
+  if (deconvolution) add_deconvolution_sections(in, page, report);
+  if (deconvolution || in.model)
+    page.section("training", "Training",
+                 in.model ? model_section(*in.model) : html_note("No model given (--model): no training curves."));
+  if (in.subtype) page.section("subtyping", "Patient subtypes and survival", subtype_section(*in.subtype));
   report.html = page.str();
   return report;
 }

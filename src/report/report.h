@@ -1,5 +1,6 @@
 // The HTML report of `blue report`: what a deconvolution directory holds (proportions, GEPs of the
-// network or the NNLS fit table), the training log of the model, and accuracy against a truth table.
+// network or the NNLS fit table), the training log of the model, accuracy against a truth table, and the
+// Kaplan-Meier plots and stability of a `blue subtype` run.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "io/types.h"
 #include "report/html.h"
 #include "report/plots.h"
+#include "report/subtype_section.h"
 
 namespace blue::report {
 
@@ -30,7 +32,7 @@ struct ModelSummary {
 ModelSummary model_summary(const nlohmann::json& meta);
 
 struct ReportInputs {
-  std::string deconvolution_dir;
+  std::string deconvolution_dir;        // "" = no deconvolution (a report of a subtyping run alone)
   SampleTable proportions;
   std::optional<SampleTable> fit;       // fit.tsv of `blue nnls`
   std::optional<DenseAnnData> gep;      // gep.h5ad of `blue deconvolve`
@@ -40,6 +42,7 @@ struct ReportInputs {
   std::optional<TypeMap> map;           // with truth; absent = identical names
   int markers_per_type = defaults::kReportMarkersPerType;
   std::size_t max_heatmap_samples = defaults::kReportMaxHeatmapSamples;  // more: the first ones, with a note
+  std::optional<SubtypeRun> subtype;    // output directory of `blue subtype`
 };
 
 // The cell-type layers of a `blue deconvolve` gep.h5ad, in type order, as (type, layer name): the types
