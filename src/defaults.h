@@ -47,6 +47,10 @@ inline constexpr double kLrGamma = 0.1;      // StepLR factor
 inline constexpr double kProportionLossWeight = 100.0;
 inline constexpr int kValidationSamples = 1000;  // flat-Dirichlet validation samples (+ dominant extras)
 inline constexpr int kPredictBatch = 256;    // deconvolve: samples per forward pass
+inline constexpr double kResidualFlagFactor = 2.0;  // deconvolve: flag a sample whose reconstruction distance
+                                                    // exceeds this x the held-out pseudobulk's 99th percentile
+inline constexpr int kMinAdaptSamples = 5;
+inline constexpr int kAdaptRounds = 2;              // deconvolve --adapt-rounds          // deconvolve --adapt: fewest samples to estimate a bias from
 
 // `--preset fast`: a smaller network, less data and more steps per sample at a higher learning rate, the
 // best epoch picked by the validation proportion loss (README: speed). Explicit options override it.
