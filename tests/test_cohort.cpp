@@ -68,19 +68,23 @@ TEST(Cohort, ExactMixturesAreReconstructedAndAMissingTypeIsMeasured) {
   p << 0.25f, 0.75f, 0.6f, 0.4f;
   const MatrixF bulk = expected_bulk(p, profiles);  // sum_k p_k profile_k, normalised
   std::vector<MatrixF> gep = {normalised(profiles.row(0).replicate(2, 1)), normalised(profiles.row(1).replicate(2, 1))};
-  const std::vector<double> size = {20.0, 60.0};
-  Reconstruction exact = reconstruct(bulk, p, gep, size);
+  const std::vector<double> size = {20.0, 60.0};  // panel counts per cell of A and B
+  Reconstruction exact = reconstruct(bulk, p, gep, size, profiles);
   for (int i = 0; i < 2; ++i) {
     EXPECT_NEAR(exact.distance[i], 0.0, 1e-6);
     EXPECT_NEAR(exact.pearson[i], 1.0, 1e-6);
+    EXPECT_NEAR(exact.reference_distance[i], 0.0, 1e-6);
   }
   // A third, unknown type adds 20% of the bulk's expression on gene 4, which the known types lack: the
   // reconstruction misses exactly that share of the bulk's CPM.
   MatrixF linear = bulk;
   denormalize_profiles(linear);
   for (int i = 0; i < 2; ++i) linear(i, 4) += 0.25f * linear.row(i).sum();  // 1e6 -> 1.25e6: 20% is new
-  Reconstruction missing = reconstruct(normalised(linear), p, gep, size);
-  for (int i = 0; i < 2; ++i) EXPECT_NEAR(missing.distance[i], 0.2, 1e-4);
+  Reconstruction missing = reconstruct(normalised(linear), p, gep, size, profiles);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NEAR(missing.distance[i], 0.2, 1e-4);
+    EXPECT_NEAR(missing.reference_distance[i], 0.2, 1e-4);
+  }
 }
 
 TEST(Cohort, GeneBiasIsEstimatedAndRemoved) {

@@ -65,6 +65,11 @@ void register_deconvolve(CLI::App& app) {
                 "Cohort adaptation: estimate each gene's bias between this cohort and the reference (median over "
                 "samples of observed minus expected from the predicted proportions), remove it, predict again; "
                 "needs >= 5 samples; writes gene_bias.tsv");
+  cmd->add_option("--adapt-mode", a->options.adapt_mode,
+                  "correct: divide every gene by its bias; impute: replace only genes with |log2 bias| > 2 by the "
+                  "value the reference expects")
+      ->check(CLI::IsMember({"correct", "impute"}))
+      ->default_val("correct");
   cmd->add_option("--adapt-rounds", a->adapt_rounds, "Rounds of --adapt")
       ->check(CLI::Range(1, 20))
       ->default_val(defaults::kAdaptRounds);

@@ -25,7 +25,7 @@ Eigen::VectorXd linear_row(const MatrixF& normalised, Eigen::Index i) {
 }  // namespace
 
 Reconstruction reconstruct(const MatrixF& bulk, const MatrixF& proportions, const std::vector<MatrixF>& gep,
-                           const std::vector<double>& panel_size) {
+                           const std::vector<double>& panel_size, const MatrixF& mean_counts) {
   const Eigen::Index n = bulk.rows(), g = bulk.cols();
   const auto k_types = static_cast<Eigen::Index>(gep.size());
   if (proportions.rows() != n || proportions.cols() != k_types || panel_size.size() != gep.size()) {
@@ -34,14 +34,19 @@ Reconstruction reconstruct(const MatrixF& bulk, const MatrixF& proportions, cons
   Reconstruction r;
   r.distance.assign(static_cast<std::size_t>(n), 0.0);
   r.pearson.assign(static_cast<std::size_t>(n), 0.0);
+  r.reference_distance.assign(static_cast<std::size_t>(n), 0.0);
+  const MatrixF expected = proportions * mean_counts;
   parallel_for(static_cast<std::size_t>(n), [&](std::size_t row) {
     const auto i = static_cast<Eigen::Index>(row);
     Eigen::VectorXd observed = linear_row(bulk, i), model = Eigen::VectorXd::Zero(g);
     for (Eigen::Index k = 0; k < k_types; ++k) {
       model += proportions(i, k) * panel_size[static_cast<std::size_t>(k)] * linear_row(gep[static_cast<std::size_t>(k)], i);
     }
+    Eigen::VectorXd reference = expected.row(i).cast<double>().transpose();
     to_cpm(observed);
     to_cpm(model);
+    to_cpm(reference);
+    r.reference_distance[row] = 0.5 * (observed - reference).cwiseAbs().sum() / 1e6;
     r.distance[row] = 0.5 * (observed - model).cwiseAbs().sum() / 1e6;
     r.pearson[row] = pearson((observed.array() + 1.0).log().matrix(), (model.array() + 1.0).log().matrix());
   });
@@ -76,6 +81,24 @@ void remove_gene_bias(MatrixF& bulk, const Eigen::VectorXd& bias) {
   denormalize_profiles(bulk);
   for (Eigen::Index g = 0; g < bulk.cols(); ++g) bulk.col(g) *= static_cast<float>(std::exp2(-bias[g]));
   normalize_profiles(bulk, "bias-corrected bulk");
+}
+
+int impute_biased_genes(MatrixF& bulk, const MatrixF& expected, Eigen::VectorXd& bias, double limit) {
+  if (bias.size() != bulk.cols() || expected.rows() != bulk.rows() || expected.cols() != bulk.cols()) {
+    throw InternalError("impute_biased_genes: shapes disagree");
+  }
+  int replaced = 0;
+  for (Eigen::Index g = 0; g < bulk.cols(); ++g) {
+    if (std::abs(bias[g]) > limit) {
+      bulk.col(g) = expected.col(g);
+      ++replaced;
+    } else {
+      bias[g] = 0.0;
+    }
+  }
+  denormalize_profiles(bulk);
+  normalize_profiles(bulk, "bulk with imputed genes");
+  return replaced;
 }
 
 }  // namespace blue::model

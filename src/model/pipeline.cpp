@@ -107,8 +107,13 @@ double quantile(std::vector<double> v, double q) {
   return v[static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)))];
 }
 
-nlohmann::json distance_summary(const std::vector<double>& d) {
-  return {{"median", quantile(d, 0.5)}, {"q99", quantile(d, 0.99)}, {"max", quantile(d, 1.0)}};
+nlohmann::json distance_summary(const Reconstruction& r) {
+  nlohmann::json j;
+  for (const auto& [name, d] : {std::pair{"gep", &r.distance}, std::pair{"reference", &r.reference_distance}}) {
+    j[name] = {{"median", quantile(*d, 0.5)}, {"q90", quantile(*d, 0.9)}, {"q99", quantile(*d, 0.99)},
+               {"max", quantile(*d, 1.0)}};
+  }
+  return j;
 }
 
 // The panel mapped onto the bulk's genes and normalised (METHOD 2.3); a missing gene is 0.
@@ -126,22 +131,23 @@ MatrixF panel_input(const std::vector<std::string>& genes, const ExpressionTable
   return x;
 }
 
-// Samples whose reconstruction is worse than the model ever did on held-out pseudobulk.
+// Samples that the reference's profiles explain worse than the model's held-out pseudobulk (the
+// distance above kResidualFlagFactor x its 90th percentile there): a likely missing cell type.
 std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& meta) {
-  std::vector<bool> flagged(d.reconstruction_distance.size(), false);
-  const auto* q99 = meta.contains("test_split") ? &meta["test_split"] : nullptr;
-  if (!q99 || !q99->contains("reconstruction_distance")) return flagged;
-  const double limit = defaults::kResidualFlagFactor * q99->at("reconstruction_distance").at("q99").get<double>();
+  std::vector<bool> flagged(d.reference_distance.size(), false);
+  const auto where = nlohmann::json::json_pointer("/test_split/reconstruction_distance/reference/q90");
+  if (!meta.contains(where)) return flagged;
+  const double limit = defaults::kResidualFlagFactor * meta.at(where).get<double>();
   std::vector<std::string> names;
   for (std::size_t i = 0; i < flagged.size(); ++i) {
-    flagged[i] = d.reconstruction_distance[i] > limit;
+    flagged[i] = d.reference_distance[i] > limit;
     if (flagged[i]) names.push_back(d.samples[i]);
   }
   if (!names.empty()) {
-    log::warn("deconvolve", "{} of {} samples are reconstructed worse than {} x the worst 1% of held-out pseudobulk "
-              "(distance > {:.3f}): a cell type missing from the reference, another tissue, or a strong platform "
-              "difference (try --adapt); see diagnostics.tsv: {}", names.size(), flagged.size(),
-              defaults::kResidualFlagFactor, limit, log::preview(names));
+    log::warn("deconvolve", "{} of {} samples are explained by the reference's cell types worse than {} x the 90th "
+              "percentile of held-out pseudobulk (reference distance > {:.3f}): a cell type missing from the "
+              "reference, another tissue, or a strong platform difference; see diagnostics.tsv: {}",
+              names.size(), flagged.size(), defaults::kResidualFlagFactor, limit, log::preview(names));
   }
   return flagged;
 }
@@ -209,7 +215,7 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   Prediction on_test = m.network.predict(test.x);
   m.info.meta["test_split"] = evaluate_on_split(on_test, test, m.info.genes, m.info.cell_types);
   m.info.meta["test_split"]["reconstruction_distance"] = distance_summary(
-      reconstruct(test.x, on_test.proportions, on_test.gep, profiles.panel_size()).distance);
+      reconstruct(test.x, on_test.proportions, on_test.gep, profiles.panel_size(), profiles.mean_counts));
   return m;
 }
 
@@ -233,8 +239,13 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
     const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
     d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
     for (int round = 0; round < options.adapt_rounds; ++round) {
-      Eigen::VectorXd bias = gene_bias(d.input, expected_bulk(p.proportions, profiles.mean_counts));
-      remove_gene_bias(d.input, bias);
+      const MatrixF expected = expected_bulk(p.proportions, profiles.mean_counts);
+      Eigen::VectorXd bias = gene_bias(d.input, expected);
+      if (options.adapt_mode == "impute") {
+        impute_biased_genes(d.input, expected, bias, defaults::kExtremeGeneBias);
+      } else {
+        remove_gene_bias(d.input, bias);
+      }
       d.gene_bias += bias;
       p = model.network.predict(d.input, options.batch_size);
       log::info("deconvolve", "adaptation round {}: mean |gene bias| {:.3f} log2 units", round + 1,
@@ -242,9 +253,10 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
     }
     if (options.adapt_rounds == 0) d.gene_bias.resize(0);
     d.rna_fractions = rna_fractions(p.proportions, profiles.library_size);
-    Reconstruction rec = reconstruct(d.input, p.proportions, p.gep, profiles.panel_size());
+    Reconstruction rec = reconstruct(d.input, p.proportions, p.gep, profiles.panel_size(), profiles.mean_counts);
     d.reconstruction_distance = std::move(rec.distance);
     d.reconstruction_r = std::move(rec.pearson);
+    d.reference_distance = std::move(rec.reference_distance);
   } else {
     log::warn("deconvolve", "this model keeps no reference profiles (trained by blue 0.1): no RNA fractions or "
               "reconstruction diagnostics; retrain to get them");
@@ -280,11 +292,11 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
     write_sample_table(out, dir + "/rna_fractions.tsv", {"", d.samples, d.cell_types, d.rna_fractions.cast<double>()});
   }
   if (!d.reconstruction_distance.empty()) {
-    SampleTable diag{"", d.samples, {"reconstruction_distance", "reconstruction_r", "flagged"},
-                     Eigen::MatrixXd(d.samples.size(), 3)};
+    SampleTable diag{"", d.samples, {"reconstruction_distance", "reconstruction_r", "reference_distance", "flagged"},
+                     Eigen::MatrixXd(d.samples.size(), 4)};
     for (std::size_t i = 0; i < d.samples.size(); ++i) {
       diag.values.row(static_cast<Eigen::Index>(i)) << d.reconstruction_distance[i], d.reconstruction_r[i],
-          d.flagged[i] ? 1.0 : 0.0;
+          d.reference_distance[i], d.flagged[i] ? 1.0 : 0.0;
     }
     write_sample_table(out, dir + "/diagnostics.tsv", diag);
   }

@@ -49,6 +49,9 @@ struct DeconvolveOptions {
   int batch_size = defaults::kPredictBatch;
   // Cohort adaptation: rounds of gene-wise bias estimation against the reference profiles (0 = off).
   int adapt_rounds = 0;
+  // "correct": divide every gene by its estimated bias; "impute": replace only the genes whose |bias|
+  // exceeds defaults::kExtremeGeneBias by the value the reference expects (they are left out, in effect).
+  std::string adapt_mode = "correct";
 };
 
 struct Deconvolution {
@@ -57,7 +60,7 @@ struct Deconvolution {
   MatrixF proportions;       // samples x types: cell fractions
   MatrixF rna_fractions;     // samples x types: fractions of the RNA (cell fractions x mean library size)
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
-  std::vector<double> reconstruction_distance, reconstruction_r;  // per sample (cohort.h)
+  std::vector<double> reconstruction_distance, reconstruction_r, reference_distance;  // per sample (cohort.h)
   std::vector<bool> flagged;  // reconstruction distance beyond what the model reaches on held-out pseudobulk
   Eigen::VectorXd gene_bias;  // per panel gene, log2; empty unless adapted
 };
