@@ -17,6 +17,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/output.h"
+#include "util/parallel.h"
 #include "util/provenance.h"
 
 namespace blue::model {
@@ -320,8 +321,19 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
     MatrixF cpm = d.gep[k];
     denormalize_profiles(cpm);
     a.layers[layer + "_cpm"] = std::move(cpm);
-    ExpressionTable t{"", d.genes, d.samples, d.gep[k].transpose().cast<double>()};
-    write_expression_table(out, dir + "/gep/" + names[k] + ".tsv", t);
+  }
+  // gep/<type>.tsv: formatted in parallel (the slow part for large cohorts), a few types at a time to bound
+  // memory; the values are floats, printed as the shortest text that reads back as the same float.
+  const std::size_t chunk = static_cast<std::size_t>(std::max(threads(), 1));
+  for (std::size_t first = 0; first < K; first += chunk) {
+    const std::size_t n = std::min(chunk, K - first);
+    std::vector<std::string> text(n);
+    parallel_for(static_cast<std::ptrdiff_t>(n), [&](std::ptrdiff_t i) {
+      const std::size_t k = first + static_cast<std::size_t>(i);
+      text[static_cast<std::size_t>(i)] = format_expression_table(
+          {"", d.genes, d.samples, d.gep[k].transpose().cast<double>()}, true);
+    });
+    for (std::size_t i = 0; i < n; ++i) out.write_text(dir + "/gep/" + names[first + i] + ".tsv", text[i]);
   }
   write_h5ad(out, dir + "/gep.h5ad", a);
 }
