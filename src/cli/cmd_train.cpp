@@ -85,7 +85,7 @@ void run(CLI::App* cmd, TrainArgs& a) {
   prov.set("best_epoch", m.info.meta["best_epoch"]);
   prov.set("interrupted", m.interrupted);
   prov.set("test_split", m.info.meta["test_split"]);
-  prov.set("training_log", m.info.meta["training_log"]);
+  prov.set("training_log", m.timed_log);
   commit_outputs(final_out, prov, a.out + ".provenance.json", "train");
   if (m.interrupted) log::warn("train", "stopped early by Ctrl-C; continue with the same command plus --resume");
 }

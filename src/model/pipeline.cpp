@@ -208,7 +208,13 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   m.info.meta["reference"] = {{"file", std::filesystem::path(config.reference.path).filename().string()},
                               {"crc32", crc}, {"label_key", config.reference.label_key}};
   m.info.meta["training_log"] = nlohmann::json::array();
-  for (const auto& e : r.log) m.info.meta["training_log"].push_back(e.to_json());
+  for (const auto& e : r.log) {
+    nlohmann::json j = e.to_json();
+    m.timed_log.push_back(j);
+    j.erase("seconds");
+    j.erase("samples_per_second");
+    m.info.meta["training_log"].push_back(std::move(j));
+  }
   m.info.meta["best_epoch"] = r.best_epoch;
   m.info.meta["interrupted"] = r.interrupted;
   sim.seed = config.train.seed + 2;

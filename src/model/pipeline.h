@@ -33,6 +33,9 @@ struct TrainedModel {
   ModelInfo info;
   Network network;
   bool interrupted = false;
+  // The training log with each epoch's seconds and samples/s (for the provenance); the model file keeps it
+  // without them, so that the same seed and thread count give the same model bytes.
+  nlohmann::json timed_log = nlohmann::json::array();
 };
 
 // `ref`: the labelled reference (already edited); config.reference.path names it in the model file.
