@@ -46,6 +46,8 @@ echo "  model.blue                      trained network (weights, panel, cell ty
 echo "  deconvolution/proportions.tsv   cell-type fractions per sample (rows sum to 1)"
 echo "  deconvolution/gep.h5ad          per-sample cell-type expression profiles (layers per type)"
 echo "  deconvolution/gep/<type>.tsv    the same, one genes x samples table per cell type"
+echo "  deconvolution/rna_fractions.tsv the fractions as shares of RNA (mean library size per type)"
+echo "  deconvolution/diagnostics.tsv   per-sample reconstruction residuals (flagged = poorly explained)"
 echo "  nnls/proportions.tsv, fit.tsv   the NNLS baseline and its fit diagnostics"
 echo "  */metrics.tsv                   accuracy against examples/finotello_truth.tsv"
 echo "  report.html                     the report (plots, metrics, training curves): open it in a browser"

@@ -46,7 +46,18 @@ inline constexpr int kLrStepEpochs = 100;    // StepLR period
 inline constexpr double kLrGamma = 0.1;      // StepLR factor
 inline constexpr double kProportionLossWeight = 100.0;
 inline constexpr int kValidationSamples = 1000;  // flat-Dirichlet validation samples (+ dominant extras)
+// Departures from METHOD that `blue train` makes by default, in both presets, chosen by the platform-gap
+// benchmark (bench/platform_gap.sh, README): the inputs rescaled by one mean/sd over all genes, and a
+// per-sample gene-wise log-normal platform factor on the training batches. `--input-scaling none
+// --platform-noise 0` gives METHOD's network exactly (the library structs default to that).
+inline constexpr const char* kInputScaling = "global";
+inline constexpr double kPlatformNoise = 0.5;
 inline constexpr int kPredictBatch = 256;    // deconvolve: samples per forward pass
+inline constexpr double kResidualFlagFactor = 2.0;  // deconvolve: flag a sample whose reconstruction distance
+                                                    // exceeds this x the held-out pseudobulk's 90th percentile
+inline constexpr int kMinAdaptSamples = 5;
+inline constexpr int kAdaptRounds = 2;              // deconvolve --adapt-rounds
+inline constexpr double kExtremeGeneBias = 2.0;     // --adapt-mode impute: |log2 bias| above this (4-fold)          // deconvolve --adapt: fewest samples to estimate a bias from
 
 // `--preset fast`: a smaller network, less data and more steps per sample at a higher learning rate, the
 // best epoch picked by the validation proportion loss (README: speed). Explicit options override it.

@@ -1,6 +1,7 @@
 // `blue train` and `blue deconvolve` end to end on the shipped pbmc3k example: a small network trained in
 // a few seconds learns the proportions of held-out pseudobulk, and deconvolve writes every documented
 // output for one sample; broken model files and an absent GPU are clear errors.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -48,12 +49,14 @@ TEST_F(ModelCli, TrainingConvergesOnHeldOutPseudobulk) {
   ASSERT_EQ(log.size(), 8u);
   EXPECT_LT(log.back().at("train_loss").get<double>(), 0.7 * log.front().at("train_loss").get<double>());
   EXPECT_LT(log.back().at("train_proportion_loss").get<double>(), 0.8 * log.front().at("train_proportion_loss").get<double>());
-  EXPECT_GT(log.back().at("val_proportion_ccc").get<double>(), log.front().at("val_proportion_ccc").get<double>() + 0.2);
+  double best_val_ccc = 0;
+  for (const auto& e : log) best_val_ccc = std::max(best_val_ccc, e.at("val_proportion_ccc").get<double>());
+  EXPECT_GT(best_val_ccc, 0.8);  // constant predictions score ~0
   double overall = -1;
   for (const auto& row : prov.at("test_split").at("proportions").at("metrics")) {
     if (row.at("type") == "overall") overall = row.at("ccc");
   }
-  EXPECT_GT(overall, 0.3);  // ~0.55 observed; constant predictions score ~0 (README: fast preset numbers)
+  EXPECT_GT(overall, 0.6);  // held-out cells of the example subset; constant predictions score ~0
   EXPECT_TRUE(std::filesystem::exists(*dir_ / "model.blue.ckpt"));
 }
 

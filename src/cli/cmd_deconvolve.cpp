@@ -1,5 +1,6 @@
 // blue deconvolve: cell-type proportions and per-sample cell-type GEPs of bulk samples with a trained
 // model (METHOD 2.6).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ namespace {
 struct DeconvolveArgs {
   RunOptions run;
   std::string model_path, bulk_path, out_dir, device = "cpu";
-  int batch_size = defaults::kPredictBatch;
+  model::DeconvolveOptions options;
+  bool adapt = false;
+  int adapt_rounds = defaults::kAdaptRounds;
 };
 
 void run(const DeconvolveArgs& a) {
@@ -30,7 +33,9 @@ void run(const DeconvolveArgs& a) {
   model::set_torch_threads(threads());
   model::LoadedModel m = model::load_model(a.model_path, a.device);
   ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
-  model::Deconvolution d = model::deconvolve(m, bulk, a.batch_size);
+  model::DeconvolveOptions options = a.options;
+  options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
+  model::Deconvolution d = model::deconvolve(m, bulk, options);
   StagedOutputs out(a.run.force);
   model::write_deconvolution(out, a.out_dir, d);
   Provenance prov("deconvolve");
@@ -41,6 +46,8 @@ void run(const DeconvolveArgs& a) {
   prov.set("samples", d.samples.size());
   prov.set("panel_genes", d.genes.size());
   prov.set("cell_types", d.cell_types);
+  prov.set("adapt_rounds", options.adapt_rounds);
+  prov.set("flagged_samples", static_cast<std::size_t>(std::count(d.flagged.begin(), d.flagged.end(), true)));
   prov.set("model_training", m.info.meta.value("training", nlohmann::json::object()));
   commit_outputs(out, prov, a.out_dir + "/provenance.json", "deconvolve");
 }
@@ -54,7 +61,19 @@ void register_deconvolve(CLI::App& app) {
   cmd->add_option("--bulk,-b", a->bulk_path, "Bulk expression, genes x samples: TSV/CSV[.gz] or .h5ad (linear scale)")
       ->required();
   cmd->add_option("--out,-o", a->out_dir, "Output directory")->required();
-  cmd->add_option("--batch-size", a->batch_size, "Samples per forward pass")
+  cmd->add_flag("--adapt", a->adapt,
+                "Cohort adaptation: estimate each gene's bias between this cohort and the reference (median over "
+                "samples of observed minus expected from the predicted proportions), remove it, predict again; "
+                "needs >= 5 samples; writes gene_bias.tsv");
+  cmd->add_option("--adapt-mode", a->options.adapt_mode,
+                  "correct: divide every gene by its bias; impute: replace only genes with |log2 bias| > 2 by the "
+                  "value the reference expects")
+      ->check(CLI::IsMember({"correct", "impute"}))
+      ->default_val("correct");
+  cmd->add_option("--adapt-rounds", a->adapt_rounds, "Rounds of --adapt")
+      ->check(CLI::Range(1, 20))
+      ->default_val(defaults::kAdaptRounds);
+  cmd->add_option("--batch-size", a->options.batch_size, "Samples per forward pass")
       ->check(CLI::PositiveNumber)
       ->default_val(defaults::kPredictBatch);
   cmd->add_option("--device", a->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->default_val("cpu");

@@ -21,7 +21,7 @@ struct TrainArgs {
   std::string out;
   std::string preset = "full";
   std::string select_by = "total";
-  std::string input_scaling = "none";
+  std::string input_scaling = defaults::kInputScaling;
 };
 
 // --preset fast: smaller widths, fewer samples and epochs, a higher learning rate; any option given
@@ -135,7 +135,7 @@ void register_train(CLI::App& app) {
                   "Augmentation: sigma of a per-sample, per-gene log-normal factor on the training bulk and GEPs, "
                   "teaching robustness to platform differences (0 = off)")
       ->check(CLI::Range(0.0, 3.0))
-      ->default_val(0.0);
+      ->default_val(defaults::kPlatformNoise);
   cmd->add_option("--depth", a->config.train.depth,
                   "Augmentation: resample the training bulk as Poisson counts at about this many reads over the "
                   "panel (x/10 to x10, log-uniform; 0 = off)")
@@ -145,7 +145,7 @@ void register_train(CLI::App& app) {
                   "none: the network sees log2 CPM+1 (METHOD); gene: per-gene z-scores; global: one mean/sd "
                   "for all genes (training statistics stored in the model)")
       ->check(CLI::IsMember({"none", "gene", "global"}))
-      ->default_val("none");
+      ->default_val(defaults::kInputScaling);
   cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
   cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);
   add_seed_option(cmd, a->config.train.seed);

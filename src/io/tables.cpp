@@ -282,12 +282,23 @@ void write_sample_table(StagedOutputs& out, const std::string& path, const Sampl
   }));
 }
 
+std::string format_expression_table(const ExpressionTable& table, bool single_precision, const std::string& corner) {
+  return format_table(corner, table.columns, table.genes.size(), [&](std::size_t r, auto& buf) {
+    fmt::format_to(std::back_inserter(buf), "{}", table.genes[r]);
+    for (Eigen::Index c = 0; c < table.values.cols(); ++c) {
+      const double v = table.values(static_cast<Eigen::Index>(r), c);
+      if (single_precision) {
+        fmt::format_to(std::back_inserter(buf), "\t{}", static_cast<float>(v));
+      } else {
+        fmt::format_to(std::back_inserter(buf), "\t{}", v);
+      }
+    }
+  });
+}
+
 void write_expression_table(StagedOutputs& out, const std::string& path, const ExpressionTable& table,
                             const std::string& corner) {
-  out.write_text(path, format_table(corner, table.columns, table.genes.size(), [&](std::size_t r, auto& buf) {
-    fmt::format_to(std::back_inserter(buf), "{}", table.genes[r]);
-    for (Eigen::Index c = 0; c < table.values.cols(); ++c) fmt::format_to(std::back_inserter(buf), "\t{}", table.values(r, c));
-  }));
+  out.write_text(path, format_expression_table(table, false, corner));
 }
 
 }  // namespace blue

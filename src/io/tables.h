@@ -30,5 +30,9 @@ void write_sample_table(StagedOutputs& out, const std::string& path, const Sampl
                         const std::string& corner = "sample");
 void write_expression_table(StagedOutputs& out, const std::string& path, const ExpressionTable& table,
                             const std::string& corner = "gene");
+// The text of write_expression_table. `single_precision`: each value is printed as the shortest decimal that
+// reads back as the same float (for values that were floats: about half the characters and the time).
+std::string format_expression_table(const ExpressionTable& table, bool single_precision,
+                                    const std::string& corner = "gene");
 
 }  // namespace blue

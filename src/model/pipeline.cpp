@@ -10,11 +10,14 @@
 #include "io/genes.h"
 #include "io/h5ad.h"
 #include "io/tables.h"
+#include "model/cohort.h"
 #include "simulate/markers.h"
 #include "simulate/normalize.h"
+#include "simulate/type_profiles.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/output.h"
+#include "util/parallel.h"
 #include "util/provenance.h"
 
 namespace blue::model {
@@ -99,6 +102,57 @@ Compared compare(const Prediction& p, const TrainingSet& set, const std::vector<
   return c;
 }
 
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)))];
+}
+
+nlohmann::json distance_summary(const Reconstruction& r) {
+  nlohmann::json j;
+  for (const auto& [name, d] : {std::pair{"gep", &r.distance}, std::pair{"reference", &r.reference_distance}}) {
+    j[name] = {{"median", quantile(*d, 0.5)}, {"q90", quantile(*d, 0.9)}, {"q99", quantile(*d, 0.99)},
+               {"max", quantile(*d, 1.0)}};
+  }
+  return j;
+}
+
+// The panel mapped onto the bulk's genes and normalised (METHOD 2.3); a missing gene is 0.
+MatrixF panel_input(const std::vector<std::string>& genes, const ExpressionTable& bulk) {
+  GeneMapping m = map_genes(genes, bulk.genes, "model panel", "bulk '" + bulk.source + "'",
+                            defaults::kMaxMissingGeneFraction);
+  MatrixF x = MatrixF::Zero(static_cast<Eigen::Index>(bulk.columns.size()), static_cast<Eigen::Index>(genes.size()));
+  for (std::size_t g = 0; g < genes.size(); ++g) {
+    if (m.index[g] < 0) continue;
+    x.col(static_cast<Eigen::Index>(g)) = bulk.values.row(m.index[g]).transpose().cast<float>();
+  }
+  normalize_profiles(x, "bulk '" + bulk.source + "'");
+  log::info("deconvolve", "{} samples x {} panel genes ({} found in the bulk)", bulk.columns.size(), genes.size(),
+            m.found());
+  return x;
+}
+
+// Samples that the reference's profiles explain worse than the model's held-out pseudobulk (the
+// distance above kResidualFlagFactor x its 90th percentile there): a likely missing cell type.
+std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& meta) {
+  std::vector<bool> flagged(d.reference_distance.size(), false);
+  const auto where = nlohmann::json::json_pointer("/test_split/reconstruction_distance/reference/q90");
+  if (!meta.contains(where)) return flagged;
+  const double limit = defaults::kResidualFlagFactor * meta.at(where).get<double>();
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < flagged.size(); ++i) {
+    flagged[i] = d.reference_distance[i] > limit;
+    if (flagged[i]) names.push_back(d.samples[i]);
+  }
+  if (!names.empty()) {
+    log::warn("deconvolve", "{} of {} samples are explained by the reference's cell types worse than {} x the 90th "
+              "percentile of held-out pseudobulk (reference distance > {:.3f}): a cell type missing from the "
+              "reference, another tissue, or a strong platform difference; see diagnostics.tsv: {}",
+              names.size(), flagged.size(), defaults::kResidualFlagFactor, limit, log::preview(names));
+  }
+  return flagged;
+}
+
 }  // namespace
 
 nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet& set,
@@ -148,6 +202,8 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   TrainResult r = train_network(arch, train, val, config.train, identity);
 
   TrainedModel m{ModelInfo{panel.genes, ref.cell_types, {}}, std::move(r.best), r.interrupted};
+  const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);
+  m.info.meta["reference_profiles"] = profiles.to_json();
   m.info.meta["training"] = options;
   m.info.meta["reference"] = {{"file", std::filesystem::path(config.reference.path).filename().string()},
                               {"crc32", crc}, {"label_key", config.reference.label_key}};
@@ -157,29 +213,58 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   m.info.meta["interrupted"] = r.interrupted;
   sim.seed = config.train.seed + 2;
   TrainingSet test = simulate_split(ref, panel, split, Split::kTest, sim);
-  m.info.meta["test_split"] = evaluate_on_split(m.network.predict(test.x), test, m.info.genes, m.info.cell_types);
+  Prediction on_test = m.network.predict(test.x);
+  m.info.meta["test_split"] = evaluate_on_split(on_test, test, m.info.genes, m.info.cell_types);
+  m.info.meta["test_split"]["reconstruction_distance"] = distance_summary(
+      reconstruct(test.x, on_test.proportions, on_test.gep, profiles.panel_size(), profiles.mean_counts));
   return m;
 }
 
-Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, int batch_size) {
-  const auto& genes = model.info.genes;
-  GeneMapping m = map_genes(genes, bulk.genes, "model panel", "bulk '" + bulk.source + "'",
-                            defaults::kMaxMissingGeneFraction);
+Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options) {
   Deconvolution d;
   d.samples = bulk.columns;
-  d.genes = genes;
+  d.genes = model.info.genes;
   d.cell_types = model.info.cell_types;
-  d.input = MatrixF::Zero(static_cast<Eigen::Index>(bulk.columns.size()), static_cast<Eigen::Index>(genes.size()));
-  for (std::size_t g = 0; g < genes.size(); ++g) {
-    if (m.index[g] < 0) continue;
-    d.input.col(static_cast<Eigen::Index>(g)) = bulk.values.row(m.index[g]).transpose().cast<float>();
+  d.input = panel_input(d.genes, bulk);
+  const bool has_profiles = model.info.meta.contains("reference_profiles");
+  if (options.adapt_rounds > 0 && !has_profiles) {
+    throw UsageError("--adapt needs a model trained by blue 0.2 or later (it keeps the reference profiles); "
+                     "retrain the model or drop --adapt");
   }
-  normalize_profiles(d.input, "bulk '" + bulk.source + "'");
-  log::info("deconvolve", "{} samples x {} panel genes ({} found in the bulk)", d.samples.size(), genes.size(),
-            m.found());
-  Prediction p = model.network.predict(d.input, batch_size);
+  if (options.adapt_rounds > 0 && d.samples.size() < static_cast<std::size_t>(defaults::kMinAdaptSamples)) {
+    throw UsageError(fmt::format("--adapt estimates a gene-wise bias from the cohort and needs at least {} samples, "
+                                 "got {}; drop --adapt", defaults::kMinAdaptSamples, d.samples.size()));
+  }
+  Prediction p = model.network.predict(d.input, options.batch_size);
+  if (has_profiles) {
+    const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
+    d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
+    for (int round = 0; round < options.adapt_rounds; ++round) {
+      const MatrixF expected = expected_bulk(p.proportions, profiles.mean_counts);
+      Eigen::VectorXd bias = gene_bias(d.input, expected);
+      if (options.adapt_mode == "impute") {
+        impute_biased_genes(d.input, expected, bias, defaults::kExtremeGeneBias);
+      } else {
+        remove_gene_bias(d.input, bias);
+      }
+      d.gene_bias += bias;
+      p = model.network.predict(d.input, options.batch_size);
+      log::info("deconvolve", "adaptation round {}: mean |gene bias| {:.3f} log2 units", round + 1,
+                bias.cwiseAbs().mean());
+    }
+    if (options.adapt_rounds == 0) d.gene_bias.resize(0);
+    d.rna_fractions = rna_fractions(p.proportions, profiles.library_size);
+    Reconstruction rec = reconstruct(d.input, p.proportions, p.gep, profiles.panel_size(), profiles.mean_counts);
+    d.reconstruction_distance = std::move(rec.distance);
+    d.reconstruction_r = std::move(rec.pearson);
+    d.reference_distance = std::move(rec.reference_distance);
+  } else {
+    log::warn("deconvolve", "this model keeps no reference profiles (trained by blue 0.1): no RNA fractions or "
+              "reconstruction diagnostics; retrain to get them");
+  }
   d.proportions = std::move(p.proportions);
   d.gep = std::move(p.gep);
+  d.flagged = flag_samples(d, model.info.meta);
   return d;
 }
 
@@ -204,6 +289,22 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
   const auto K = d.cell_types.size();
   SampleTable props{"", d.samples, d.cell_types, d.proportions.cast<double>()};
   write_sample_table(out, dir + "/proportions.tsv", props);
+  if (d.rna_fractions.size() > 0) {
+    write_sample_table(out, dir + "/rna_fractions.tsv", {"", d.samples, d.cell_types, d.rna_fractions.cast<double>()});
+  }
+  if (!d.reconstruction_distance.empty()) {
+    SampleTable diag{"", d.samples, {"reconstruction_distance", "reconstruction_r", "reference_distance", "flagged"},
+                     Eigen::MatrixXd(d.samples.size(), 4)};
+    for (std::size_t i = 0; i < d.samples.size(); ++i) {
+      diag.values.row(static_cast<Eigen::Index>(i)) << d.reconstruction_distance[i], d.reconstruction_r[i],
+          d.reference_distance[i], d.flagged[i] ? 1.0 : 0.0;
+    }
+    write_sample_table(out, dir + "/diagnostics.tsv", diag);
+  }
+  if (d.gene_bias.size() > 0) {
+    ExpressionTable bias{"", d.genes, {"bias_log2"}, d.gene_bias};
+    write_expression_table(out, dir + "/gene_bias.tsv", bias);
+  }
 
   DenseAnnData a;
   a.obs_names = d.samples;
@@ -220,8 +321,19 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
     MatrixF cpm = d.gep[k];
     denormalize_profiles(cpm);
     a.layers[layer + "_cpm"] = std::move(cpm);
-    ExpressionTable t{"", d.genes, d.samples, d.gep[k].transpose().cast<double>()};
-    write_expression_table(out, dir + "/gep/" + names[k] + ".tsv", t);
+  }
+  // gep/<type>.tsv: formatted in parallel (the slow part for large cohorts), a few types at a time to bound
+  // memory; the values are floats, printed as the shortest text that reads back as the same float.
+  const std::size_t chunk = static_cast<std::size_t>(std::max(threads(), 1));
+  for (std::size_t first = 0; first < K; first += chunk) {
+    const std::size_t n = std::min(chunk, K - first);
+    std::vector<std::string> text(n);
+    parallel_for(static_cast<std::ptrdiff_t>(n), [&](std::ptrdiff_t i) {
+      const std::size_t k = first + static_cast<std::size_t>(i);
+      text[static_cast<std::size_t>(i)] = format_expression_table(
+          {"", d.genes, d.samples, d.gep[k].transpose().cast<double>()}, true);
+    });
+    for (std::size_t i = 0; i < n; ++i) out.write_text(dir + "/gep/" + names[first + i] + ".tsv", text[i]);
   }
   write_h5ad(out, dir + "/gep.h5ad", a);
 }

@@ -45,18 +45,35 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
 nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet& set,
                                  const std::vector<std::string>& genes, const std::vector<std::string>& types);
 
+struct DeconvolveOptions {
+  int batch_size = defaults::kPredictBatch;
+  // Cohort adaptation: rounds of gene-wise bias estimation against the reference profiles (0 = off).
+  int adapt_rounds = 0;
+  // "correct": divide every gene by its estimated bias; "impute": replace only the genes whose |bias|
+  // exceeds defaults::kExtremeGeneBias by the value the reference expects (they are left out, in effect).
+  std::string adapt_mode = "correct";
+};
+
 struct Deconvolution {
   std::vector<std::string> samples, genes, cell_types;
-  MatrixF input;             // samples x panel genes, normalised bulk (log2 CPM + 1 over the panel)
-  MatrixF proportions;       // samples x types
+  MatrixF input;             // samples x panel genes, normalised bulk (log2 CPM + 1 over the panel) as fed
+  MatrixF proportions;       // samples x types: cell fractions
+  MatrixF rna_fractions;     // samples x types: fractions of the RNA (cell fractions x mean library size)
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
+  std::vector<double> reconstruction_distance, reconstruction_r, reference_distance;  // per sample (cohort.h)
+  std::vector<bool> flagged;  // reconstruction distance beyond what the model reaches on held-out pseudobulk
+  Eigen::VectorXd gene_bias;  // per panel gene, log2; empty unless adapted
 };
 
 // Maps the panel onto the bulk genes (error above 10% missing, warning below; a missing gene is 0),
-// normalises each sample (METHOD 2.3) and runs the network in batches.
-Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, int batch_size);
+// normalises each sample (METHOD 2.3) and runs the network in batches; with adapt_rounds, estimates the
+// cohort's gene-wise bias against the reference profiles, removes it and runs the network again, that
+// many times. Reconstruction residuals and RNA fractions need the reference profiles of models trained
+// by blue >= 0.2 (older models: skipped with a warning; adaptation refused).
+Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options);
 
-// DIR/proportions.tsv, DIR/gep.h5ad, DIR/gep/<type>.tsv, staged in `out`.
+// DIR/proportions.tsv, DIR/rna_fractions.tsv, DIR/diagnostics.tsv, DIR/gene_bias.tsv (adapted only),
+// DIR/gep.h5ad, DIR/gep/<type>.tsv, staged in `out`.
 void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d);
 
 // A cell-type name made safe as a file name: characters other than letters, digits, '.', '-', '_' become

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Platform-gap benchmark (README "Accuracy on real bulk"): trains the fast preset on pbmc3k with each
+# option set below and scores every model on (1) its held-out pseudobulk test split, (2) the Finotello PBMC
+# real bulk against flow cytometry and (3) pseudobulk made from the Kang 2018 control and IFN-beta
+# stimulated PBMC (an independent donor pool and batch; labels transferred from pbmc3k by
+# bench/kang_labels.py), next to NNLS with a pbmc3k signature. Each training takes 3-9 min on 2 cores.
+# Usage: bench/platform_gap.sh [BLUE] [WORKDIR] [THREADS]
+set -euo pipefail
+BLUE=${1:-build/blue}
+WORK=${2:-bench_out/platform_gap}
+THREADS=${3:-2}
+DATA=${BLUE_SHARED_DATA:-../shared/data}
+REF="$DATA/pbmc3k/pbmc3k_raw_counts_labelled.h5ad"
+FIN="$DATA/finotello_pbmc"
+export OMP_WAIT_POLICY=PASSIVE
+mkdir -p "$WORK"
+
+# name | options (empty fields are fine); "method" is METHOD 2.3-2.5's inputs exactly.
+CONFIGS=(
+  "method|--input-scaling none --platform-noise 0"
+  "noise0.5|--input-scaling none --platform-noise 0.5"
+  "noise1.0|--input-scaling none --platform-noise 1.0"
+  "gene|--input-scaling gene --platform-noise 0"
+  "gene+noise0.5|--input-scaling gene --platform-noise 0.5"
+  "gene+noise1.0|--input-scaling gene --platform-noise 1.0"
+  "global|--input-scaling global --platform-noise 0"
+  "global+noise0.5 (default)|"
+  "global+noise0.5 seed 7|--seed 7"
+)
+
+# Kang pseudobulk with transferred labels (types with < 3 cells dropped).
+"$BLUE" markers -r "$REF" --label-key cell_type -o "$WORK/panel.txt" --force -q
+for c in ctrl stim; do
+  /usr/bin/python3 bench/kang_labels.py "$REF" "$WORK/panel.txt" "$DATA/kang2018_ifnb/pbmc.$c" "$WORK/kang_$c.labels.tsv"
+  "$BLUE" simulate -r "$DATA/kang2018_ifnb/pbmc.$c" --labels "$WORK/kang_$c.labels.tsv" --label-key cell_type \
+    --exclude-types Platelet -n 200 --split train -o "$WORK/kang_$c.h5ad" --force -q --threads "$THREADS"
+  /usr/bin/python3 - "$WORK/kang_$c.h5ad" "$WORK/kang_${c}_truth.tsv" "$WORK/kang_map.tsv" <<'PY'
+import sys
+import anndata
+a = anndata.read_h5ad(sys.argv[1])
+types = list(a.uns["cell_types"])
+with open(sys.argv[2], "w") as f:
+    f.write("sample\t" + "\t".join(types) + "\n")
+    for s, row in zip(a.obs_names, a.obsm["proportions"]):
+        f.write(s + "\t" + "\t".join(f"{v:.6g}" for v in row) + "\n")
+with open(sys.argv[3], "w") as f:
+    f.write("predicted\ttruth\n" + "".join(f"{t}\t{t}\n" for t in types))
+PY
+done
+
+score() {  # score NAME PROPORTIONS_DIR_PREFIX -> one table row
+  local name=$1 pre=$2 fin kc ks
+  fin=$(/usr/bin/python3 bench/model_metrics.py "$pre/finotello/proportions.tsv" \
+        "$FIN/GSE107572_ground_truth_fractions.tsv" examples/finotello_map.tsv x | awk '$2 == "overall" {print $3 " / " $4}')
+  kc=$(/usr/bin/python3 bench/model_metrics.py "$pre/kang_ctrl/proportions.tsv" "$WORK/kang_ctrl_truth.tsv" \
+       "$WORK/kang_map.tsv" x | awk '$2 == "overall" {print $3 " / " $4}')
+  ks=$(/usr/bin/python3 bench/model_metrics.py "$pre/kang_stim/proportions.tsv" "$WORK/kang_stim_truth.tsv" \
+       "$WORK/kang_map.tsv" x | awk '$2 == "overall" {print $3 " / " $4}')
+  echo "| $name | $3 | $fin | $kc | $ks |"
+}
+
+echo "| configuration | test-split CCC | Finotello CCC / r | Kang ctrl CCC / r | Kang stim CCC / r |"
+echo "|---|---|---|---|---|"
+for entry in "${CONFIGS[@]}"; do
+  name=${entry%%|*}; opts=${entry#*|}; dir="$WORK/$(echo "$name" | tr -c 'A-Za-z0-9.+\n' '_')"
+  mkdir -p "$dir"
+  # shellcheck disable=SC2086
+  "$BLUE" train -r "$REF" --label-key cell_type --preset fast --threads "$THREADS" --out "$dir/model.blue" --force \
+    $opts 2> "$dir/train.log"
+  "$BLUE" deconvolve -m "$dir/model.blue" -b "$FIN/GSE107572_bulk_expression.tsv.gz" -o "$dir/finotello" --force -q
+  for c in ctrl stim; do "$BLUE" deconvolve -m "$dir/model.blue" -b "$WORK/kang_$c.h5ad" -o "$dir/kang_$c" --force -q; done
+  test_ccc=$(/usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['test_split']['proportions']['metrics']; print(f\"{[m['ccc'] for m in p if m['type']=='overall'][0]:.3f}\")" "$dir/model.blue.provenance.json")
+  score "$name" "$dir" "$test_ccc"
+done
+# NNLS with the pbmc3k signature (RNA fractions; cell fractions would need the mRNA correction).
+"$BLUE" signature -r "$REF" --label-key cell_type -o "$WORK/signature.tsv" --force -q
+mkdir -p "$WORK/nnls"
+"$BLUE" nnls -s "$WORK/signature.tsv" -b "$FIN/GSE107572_bulk_expression.tsv.gz" -o "$WORK/nnls/finotello" --force -q
+for c in ctrl stim; do "$BLUE" nnls -s "$WORK/signature.tsv" -b "$WORK/kang_$c.h5ad" -o "$WORK/nnls/kang_$c" --force -q; done
+score "NNLS, pbmc3k signature" "$WORK/nnls" "-"
