@@ -5,6 +5,8 @@
 # stimulated PBMC (an independent donor pool and batch; labels transferred from pbmc3k by
 # bench/kang_labels.py), next to NNLS with a pbmc3k signature. Each training takes 3-9 min on 2 cores.
 # Usage: bench/platform_gap.sh [BLUE] [WORKDIR] [THREADS]
+# BLUE_CONFIGS=FILE replaces the configuration list below (one "name|options" line each); a model already
+# trained in WORKDIR is reused (delete its directory to retrain).
 set -euo pipefail
 BLUE=${1:-build/blue}
 WORK=${2:-bench_out/platform_gap}
@@ -27,10 +29,12 @@ CONFIGS=(
   "global+noise0.5 (default)|"
   "global+noise0.5 seed 7|--seed 7"
 )
+if [[ -n ${BLUE_CONFIGS:-} ]]; then mapfile -t CONFIGS < "$BLUE_CONFIGS"; fi
 
 # Kang pseudobulk with transferred labels (types with < 3 cells dropped).
 "$BLUE" markers -r "$REF" --label-key cell_type -o "$WORK/panel.txt" --force -q
 for c in ctrl stim; do
+  [[ -f $WORK/kang_$c.h5ad ]] && continue
   /usr/bin/python3 bench/kang_labels.py "$REF" "$WORK/panel.txt" "$DATA/kang2018_ifnb/pbmc.$c" "$WORK/kang_$c.labels.tsv"
   "$BLUE" simulate -r "$DATA/kang2018_ifnb/pbmc.$c" --labels "$WORK/kang_$c.labels.tsv" --label-key cell_type \
     --exclude-types Platelet -n 200 --split train -o "$WORK/kang_$c.h5ad" --force -q --threads "$THREADS"
@@ -65,7 +69,7 @@ for entry in "${CONFIGS[@]}"; do
   name=${entry%%|*}; opts=${entry#*|}; dir="$WORK/$(echo "$name" | tr -c 'A-Za-z0-9.+\n' '_')"
   mkdir -p "$dir"
   # shellcheck disable=SC2086
-  "$BLUE" train -r "$REF" --label-key cell_type --preset fast --threads "$THREADS" --out "$dir/model.blue" --force \
+  [[ -f $dir/model.blue ]] || "$BLUE" train -r "$REF" --label-key cell_type --preset fast --threads "$THREADS" --out "$dir/model.blue" --force \
     $opts 2> "$dir/train.log"
   "$BLUE" deconvolve -m "$dir/model.blue" -b "$FIN/GSE107572_bulk_expression.tsv.gz" -o "$dir/finotello" --force -q
   for c in ctrl stim; do "$BLUE" deconvolve -m "$dir/model.blue" -b "$WORK/kang_$c.h5ad" -o "$dir/kang_$c" --force -q; done

@@ -55,9 +55,19 @@ inline constexpr double kPlatformNoise = 0.5;
 inline constexpr int kPredictBatch = 256;    // deconvolve: samples per forward pass
 inline constexpr double kResidualFlagFactor = 2.0;  // deconvolve: flag a sample whose reconstruction distance
                                                     // exceeds this x the held-out pseudobulk's 90th percentile
-inline constexpr int kMinAdaptSamples = 5;
+inline constexpr int kMinAdaptSamples = 5;          // deconvolve --adapt: fewest samples to estimate a bias from
 inline constexpr int kAdaptRounds = 2;              // deconvolve --adapt-rounds
-inline constexpr double kExtremeGeneBias = 2.0;     // --adapt-mode impute: |log2 bias| above this (4-fold)          // deconvolve --adapt: fewest samples to estimate a bias from
+inline constexpr double kExtremeGeneBias = 2.0;     // --adapt-mode impute: |log2 bias| above this (4-fold)
+// Unexplained genes (deconvolve, diagnostics.tsv and unexplained_genes.tsv): a gene is unexplained in a
+// sample when its CPM exceeds kUnexplainedFold x the highest mean CPM any reference type has for it (that
+// ceiling floored at kUnexplainedFloorCpm): no mixture of the reference's types can reach it. A sample
+// with at least kUnexplainedFlagGenes such genes is flagged. Measured on pbmc3k with B cells left out of
+// the reference: 70% B cells give 7 genes (CD79A, MS4A1, IGLL5...), 50% give 6, 30% give 3 (README:
+// diagnostics).
+inline constexpr double kUnexplainedFold = 8.0;
+inline constexpr double kUnexplainedFloorCpm = 10.0;
+inline constexpr int kUnexplainedFlagGenes = 5;
+inline constexpr int kUnexplainedGenesListed = 20;  // per sample in unexplained_genes.tsv
 
 // `--preset fast`: a smaller network, less data and more steps per sample at a higher learning rate, the
 // best epoch picked by the validation proportion loss (README: speed). Explicit options override it.

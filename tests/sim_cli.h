@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "io_test_util.h"
+
 namespace blue::sim_test {
 
 struct CliResult {
@@ -31,12 +33,7 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using blue::test::slurp;
 
 // Runs `blue <args>` (args already shell-quoted), stderr captured into `err_file`.
 inline CliResult run_blue(const std::string& args, const std::string& err_file) {

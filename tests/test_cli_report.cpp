@@ -29,12 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using blue::test::slurp;
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

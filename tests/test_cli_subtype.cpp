@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "io_test_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -16,12 +18,7 @@ namespace {
 const std::string kExpr = std::string(BLUE_SHARED_DATA) + "/tcga_laml/iNETgrate_toyRawAml_genExpr_714genes.tsv.gz";
 const std::string kClinical = std::string(BLUE_FIXTURES) + "/survival/tcga_laml_clinical.tsv";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using blue::test::slurp;
 
 int lines(const fs::path& p) {
   std::ifstream in(p);

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "io_test_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -21,12 +23,7 @@ struct Run {
   std::string err;
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using blue::test::slurp;
 
 fs::path temp_dir(const std::string& name) {
   fs::path d = fs::temp_directory_path() / ("blue_cli_survival_" + name + "_" + std::to_string(::getpid()));
@@ -35,7 +32,7 @@ fs::path temp_dir(const std::string& name) {
   return d;
 }
 
-Run blue(const std::string& args, const fs::path& work) {
+Run survival(const std::string& args, const fs::path& work) {
   const fs::path err = work / "stderr.txt";
   const std::string cmd = std::string(BLUE_EXE) + " survival " + args + " 2> " + err.string();
   int status = std::system(cmd.c_str());
@@ -86,7 +83,7 @@ void near_r(const std::string& got, const std::string& want, const std::string& 
 
 TEST(CliSurvival, RiskGroupsMatchRAndPlot) {
   auto d = temp_dir("groups");
-  auto r = blue("--clinical " + kLaml + " --time time --event event --group-col risk --drop-missing --out " +
+  auto r = survival("--clinical " + kLaml + " --time time --event event --group-col risk --drop-missing --out " +
                     (d / "out").string(), d);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("3 patient(s) with a missing value"), std::string::npos) << r.err;
@@ -111,7 +108,7 @@ TEST(CliSurvival, RiskGroupsMatchRAndPlot) {
 
 TEST(CliSurvival, CovariatesMatchRCox) {
   auto d = temp_dir("cox");
-  auto r = blue("--clinical " + kLaml + " --time time --event event --covariates age,blast_pct,risk --drop-missing --out " +
+  auto r = survival("--clinical " + kLaml + " --time time --event event --covariates age,blast_pct,risk --drop-missing --out " +
                     (d / "out").string(), d);
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string expected = slurp(kDir + "expected_cox.tsv");
@@ -138,14 +135,14 @@ TEST(CliSurvival, CovariatesMatchRCox) {
 
 TEST(CliSurvival, TextEventCodesNeedAnExplicitCoding) {
   auto d = temp_dir("coding");
-  auto bad = blue("--clinical " + kLaml + " --time time --event vital --out " + (d / "a").string(), d);
+  auto bad = survival("--clinical " + kLaml + " --time time --event vital --out " + (d / "a").string(), d);
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--event-coding"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(d / "a"));
-  auto ok = blue("--clinical " + kLaml + " --time time --event vital --event-coding Dead=1,Alive=0 --out " +
+  auto ok = survival("--clinical " + kLaml + " --time time --event vital --event-coding Dead=1,Alive=0 --out " +
                      (d / "b").string(), d);
   ASSERT_EQ(ok.code, 0) << ok.err;
-  auto ref = blue("--clinical " + kLaml + " --time time --event event --out " + (d / "c").string(), d);
+  auto ref = survival("--clinical " + kLaml + " --time time --event event --out " + (d / "c").string(), d);
   ASSERT_EQ(ref.code, 0) << ref.err;
   EXPECT_EQ(slurp(d / "b/km.tsv"), slurp(d / "c/km.tsv"));
   fs::remove_all(d);
@@ -154,13 +151,13 @@ TEST(CliSurvival, TextEventCodesNeedAnExplicitCoding) {
 TEST(CliSurvival, BadValuesAreAllReported) {
   auto d = temp_dir("bad");
   std::ofstream(d / "c.tsv") << "id\tt\te\np1\t10\t1\np2\t-3\t0\np3\tabc\t1\np4\t5\t2\np5\tNA\t1\np6\t7\t0\n";
-  auto r = blue("--clinical " + (d / "c.tsv").string() + " --time t --event e --out " + (d / "o").string(), d);
+  auto r = survival("--clinical " + (d / "c.tsv").string() + " --time t --event e --out " + (d / "o").string(), d);
   EXPECT_EQ(r.code, 2);
   for (const char* part : {"line 3", "negative", "'abc' is not a number", "event '2' is not 0", "missing time",
                            "--drop-missing"})
     EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
   EXPECT_FALSE(fs::exists(d / "o"));
-  auto col = blue("--clinical " + (d / "c.tsv").string() + " --time T --event e --out " + (d / "o").string(), d);
+  auto col = survival("--clinical " + (d / "c.tsv").string() + " --time T --event e --out " + (d / "o").string(), d);
   EXPECT_EQ(col.code, 2);
   EXPECT_NE(col.err.find("no column 'T'"), std::string::npos) << col.err;
   fs::remove_all(d);
@@ -170,7 +167,7 @@ TEST(CliSurvival, GroupsTableJoinReportsMissingPatients) {
   auto d = temp_dir("join");
   std::ofstream(d / "c.tsv") << "id\tt\te\np1\t1\t1\np2\t2\t1\np3\t3\t0\np4\t4\t1\np5\t5\t1\np6\t6\t0\n";
   std::ofstream(d / "g.tsv") << "id\tcluster\np1\tA\np2\tB\np3\tA\np4\tB\np5\tA\nq9\tB\n";
-  auto r = blue("--clinical " + (d / "c.tsv").string() + " --time t --event e --groups " + (d / "g.tsv").string() +
+  auto r = survival("--clinical " + (d / "c.tsv").string() + " --time t --event e --groups " + (d / "g.tsv").string() +
                     " --group-col cluster --out " + (d / "o").string(),
                 d);
   ASSERT_EQ(r.code, 0) << r.err;
@@ -184,16 +181,16 @@ TEST(CliSurvival, GroupsTableJoinReportsMissingPatients) {
 
 TEST(CliSurvival, OptionProblemsAndExistingOutput) {
   auto d = temp_dir("opts");
-  auto r = blue("--clinical " + kLaml + " --time time --event event --groups " + kLaml +
+  auto r = survival("--clinical " + kLaml + " --time time --event event --groups " + kLaml +
                     " --ties exact --conf-level 1.5 --out " + (d / "o").string(), d);
   EXPECT_EQ(r.code, 1);
   for (const char* part : {"3 problem(s)", "--group-col", "--ties", "--conf-level"})
     EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
-  auto first = blue("--clinical " + kLaml + " --time time --event event --out " + (d / "o").string(), d);
+  auto first = survival("--clinical " + kLaml + " --time time --event event --out " + (d / "o").string(), d);
   ASSERT_EQ(first.code, 0) << first.err;
-  auto again = blue("--clinical " + kLaml + " --time time --event event --out " + (d / "o").string(), d);
+  auto again = survival("--clinical " + kLaml + " --time time --event event --out " + (d / "o").string(), d);
   EXPECT_EQ(again.code, 4);
-  auto forced = blue("--clinical " + kLaml + " --time time --event event --force --out " + (d / "o").string(), d);
+  auto forced = survival("--clinical " + kLaml + " --time time --event event --force --out " + (d / "o").string(), d);
   EXPECT_EQ(forced.code, 0) << forced.err;
   fs::remove_all(d);
 }
@@ -202,7 +199,7 @@ TEST(CliSurvival, SeparatedCovariateIsMarkedUnreliable) {
   auto d = temp_dir("sep");
   std::ofstream(d / "c.tsv") << "id\tt\te\tx\np1\t1\t1\t1\np2\t2\t1\t1\np3\t3\t1\t1\np4\t4\t1\t1\np5\t5\t1\t0\n"
                                 "p6\t6\t0\t0\np7\t7\t1\t0\np8\t8\t0\t0\n";
-  auto r = blue("--clinical " + (d / "c.tsv").string() + " --time t --event e --covariates x --out " +
+  auto r = survival("--clinical " + (d / "c.tsv").string() + " --time t --event e --covariates x --out " +
                     (d / "o").string(), d);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("may be infinite"), std::string::npos) << r.err;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "io/h5ad.h"
 #include "io/tables.h"
@@ -90,6 +91,36 @@ TEST_F(ModelCli, DeconvolvesOneSample) {
     ASSERT_NEAR(mono.values(g, 0), log_layer(0, g), 1e-4);
   }
   EXPECT_TRUE(std::filesystem::exists(*dir_ / "out/provenance.json"));
+
+  // Diagnostics: the unexplained genes of the sample, each above 8x what any reference type expresses
+  // (the ceiling floored at 10 CPM), listed with the fold over that ceiling, at most 20.
+  SampleTable diag = read_sample_table(*dir_ / "out/diagnostics.tsv", "diagnostics");
+  const auto column = [&](const std::string& name) {
+    const auto it = std::find(diag.columns.begin(), diag.columns.end(), name);
+    EXPECT_NE(it, diag.columns.end()) << name;
+    return diag.values(0, it - diag.columns.begin());
+  };
+  const double count = column("unexplained_genes");
+  EXPECT_GT(count, 0);  // Finotello's bulk: red-cell haemoglobin and platform genes at least
+  EXPECT_GT(column("unexplained_fraction"), 0.0);
+  if (count >= 5) EXPECT_EQ(column("flagged"), 1.0);
+  std::istringstream listed(slurp(*dir_ / "out/unexplained_genes.tsv"));
+  std::string line;
+  std::getline(listed, line);
+  EXPECT_EQ(line, "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold");
+  int rows = 0;
+  while (std::getline(listed, line)) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, '\t');) f.push_back(x);
+    ASSERT_EQ(f.size(), 7u) << line;
+    EXPECT_EQ(f[0], all.columns[0]);
+    EXPECT_EQ(f[1], std::to_string(++rows));
+    const double bulk_cpm = std::stod(f[3]), ceiling = std::stod(f[4]);
+    EXPECT_GT(bulk_cpm, 8 * std::max(ceiling, 10.0) * (1 - 1e-5)) << line;
+    if (ceiling > 0) EXPECT_NEAR(std::stod(f[6]), bulk_cpm / ceiling, 1e-3 * bulk_cpm / ceiling) << line;
+  }
+  EXPECT_EQ(rows, std::min(20, static_cast<int>(count)));
 }
 
 TEST_F(ModelCli, BrokenModelFilesAndMissingGpuAreClearErrors) {

@@ -147,6 +147,7 @@ void save_model(StagedOutputs& out, const std::string& path, const ModelInfo& in
   c.meta["cell_types"] = info.cell_types;
   c.meta["architecture"] = net.architecture().to_json();
   c.meta["normalisation"] = "panel genes, CPM over the panel (sum 1e6), log2(x + 1) (METHOD 2.3)";
+  c.blobs = info.blobs;
   c.blobs["weights"] = net.save_weights();
   write_container(out, path, c);
 }
@@ -171,6 +172,8 @@ LoadedModel load_model(const std::string& path, const std::string& device) {
   info.meta = std::move(c.meta);
   Network net(arch, 0, device);
   net.load_weights(c.blobs.at("weights"));
+  c.blobs.erase("weights");
+  info.blobs = std::move(c.blobs);
   return {std::move(info), std::move(net)};
 }
 

@@ -43,6 +43,7 @@ struct ModelInfo {
   std::vector<std::string> genes;       // the panel, input order
   std::vector<std::string> cell_types;  // output order
   nlohmann::json meta;                  // normalisation, training options, reference, log, versions...
+  std::map<std::string, std::string> blobs;  // binary records besides the weights (e.g. "transcriptome_profiles")
 };
 
 struct LoadedModel {

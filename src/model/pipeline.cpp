@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "analysis/evaluate.h"
@@ -132,25 +133,71 @@ MatrixF panel_input(const std::vector<std::string>& genes, const ExpressionTable
   return x;
 }
 
+const char* const kTranscriptomeBlob = "transcriptome_profiles";
+
 // Samples that the reference's profiles explain worse than the model's held-out pseudobulk (the
-// distance above kResidualFlagFactor x its 90th percentile there): a likely missing cell type.
+// distance above kResidualFlagFactor x its 90th percentile there), or in which at least
+// kUnexplainedFlagGenes genes exceed what any reference type expresses: a likely missing cell type.
 std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& meta) {
-  std::vector<bool> flagged(d.reference_distance.size(), false);
+  const std::size_t n = d.samples.size();
+  std::vector<bool> flagged(n, false);
   const auto where = nlohmann::json::json_pointer("/test_split/reconstruction_distance/reference/q90");
-  if (!meta.contains(where)) return flagged;
-  const double limit = defaults::kResidualFlagFactor * meta.at(where).get<double>();
+  if (meta.contains(where) && !d.reference_distance.empty()) {
+    const double limit = defaults::kResidualFlagFactor * meta.at(where).get<double>();
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (d.reference_distance[i] <= limit) continue;
+      flagged[i] = true;
+      names.push_back(d.samples[i]);
+    }
+    if (!names.empty()) {
+      log::warn("deconvolve", "{} of {} samples are explained by the reference's cell types worse than {} x the 90th "
+                "percentile of held-out pseudobulk (reference distance > {:.3f}): a cell type missing from the "
+                "reference, another tissue, or a strong platform difference; see diagnostics.tsv: {}",
+                names.size(), n, defaults::kResidualFlagFactor, limit, log::preview(names));
+    }
+  }
+  if (d.unexplained.count.empty()) return flagged;
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < flagged.size(); ++i) {
-    flagged[i] = d.reference_distance[i] > limit;
-    if (flagged[i]) names.push_back(d.samples[i]);
+  std::map<std::int32_t, int> samples_with;  // gene -> flagged samples listing it
+  for (std::size_t i = 0; i < n; ++i) {
+    if (d.unexplained.count[i] < defaults::kUnexplainedFlagGenes) continue;
+    flagged[i] = true;
+    names.push_back(d.samples[i]);
+    for (const auto& g : d.unexplained.genes[i]) ++samples_with[g.gene];
   }
-  if (!names.empty()) {
-    log::warn("deconvolve", "{} of {} samples are explained by the reference's cell types worse than {} x the 90th "
-              "percentile of held-out pseudobulk (reference distance > {:.3f}): a cell type missing from the "
-              "reference, another tissue, or a strong platform difference; see diagnostics.tsv: {}",
-              names.size(), flagged.size(), defaults::kResidualFlagFactor, limit, log::preview(names));
-  }
+  if (names.empty()) return flagged;
+  std::vector<std::pair<int, std::int32_t>> ranked;
+  for (const auto& [gene, count] : samples_with) ranked.push_back({-count, gene});
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::string> genes;
+  for (const auto& r : ranked) genes.push_back(d.ceiling.genes[static_cast<std::size_t>(r.second)]);
+  log::warn("deconvolve", "{} of {} samples express at least {} genes over {}x the highest level of any reference "
+            "cell type: a cell type missing from the reference, a contaminant or a platform-specific gene. Most "
+            "often: {}; see unexplained_genes.tsv. Samples: {}", names.size(), n, defaults::kUnexplainedFlagGenes,
+            defaults::kUnexplainedFold, log::preview(genes), log::preview(names));
   return flagged;
+}
+
+// The genes no reference type explains, from the model's transcriptome profiles (blue >= 0.3 models).
+void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bulk, Deconvolution& d) {
+  const nlohmann::json& meta = model.info.meta;
+  const auto blob = model.info.blobs.find(kTranscriptomeBlob);
+  if (!meta.contains(kTranscriptomeBlob) || blob == model.info.blobs.end()) {
+    log::warn("deconvolve", "this model keeps no transcriptome profiles (trained before blue 0.3): no unexplained-"
+              "gene check; retrain to get it");
+    return;
+  }
+  std::vector<std::string> genes;
+  try {
+    genes = meta.at(kTranscriptomeBlob).at("genes").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(fmt::format("model: the transcriptome profiles record is incomplete ({})", e.what()));
+  }
+  const TranscriptomeProfiles t =
+      TranscriptomeProfiles::from_blob(std::move(genes), d.cell_types.size(), blob->second, "model");
+  d.ceiling = expression_ceiling(t.genes, t.mean_counts, bulk.genes, "bulk '" + bulk.source + "'");
+  d.unexplained = find_unexplained(d.ceiling, bulk.values);
 }
 
 }  // namespace
@@ -204,6 +251,12 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   TrainedModel m{ModelInfo{panel.genes, ref.cell_types, {}}, std::move(r.best), r.interrupted};
   const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);
   m.info.meta["reference_profiles"] = profiles.to_json();
+  const TranscriptomeProfiles transcriptome = transcriptome_profiles(ref, split.pools[static_cast<int>(Split::kTrain)]);
+  m.info.meta[kTranscriptomeBlob] = {
+      {"genes", transcriptome.genes},
+      {"units", "mean raw counts per cell of the type's training-split cells; float32, types x genes, in blob '" +
+                    std::string(kTranscriptomeBlob) + "'"}};
+  m.info.blobs[kTranscriptomeBlob] = transcriptome.to_blob();
   m.info.meta["training"] = options;
   m.info.meta["reference"] = {{"file", std::filesystem::path(config.reference.path).filename().string()},
                               {"crc32", crc}, {"label_key", config.reference.label_key}};
@@ -244,7 +297,7 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
   Prediction p = model.network.predict(d.input, options.batch_size);
   if (has_profiles) {
     const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
-    d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
+    if (options.adapt_rounds > 0) d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
     for (int round = 0; round < options.adapt_rounds; ++round) {
       const MatrixF expected = expected_bulk(p.proportions, profiles.mean_counts);
       Eigen::VectorXd bias = gene_bias(d.input, expected);
@@ -258,7 +311,6 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
       log::info("deconvolve", "adaptation round {}: mean |gene bias| {:.3f} log2 units", round + 1,
                 bias.cwiseAbs().mean());
     }
-    if (options.adapt_rounds == 0) d.gene_bias.resize(0);
     d.rna_fractions = rna_fractions(p.proportions, profiles.library_size);
     Reconstruction rec = reconstruct(d.input, p.proportions, p.gep, profiles.panel_size(), profiles.mean_counts);
     d.reconstruction_distance = std::move(rec.distance);
@@ -268,6 +320,7 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
     log::warn("deconvolve", "this model keeps no reference profiles (trained by blue 0.1): no RNA fractions or "
               "reconstruction diagnostics; retrain to get them");
   }
+  if (has_profiles) find_unexplained_genes(model, bulk, d);
   d.proportions = std::move(p.proportions);
   d.gep = std::move(p.gep);
   d.flagged = flag_samples(d, model.info.meta);
@@ -291,6 +344,41 @@ std::vector<std::string> file_names_for(const std::vector<std::string>& types) {
   return names;
 }
 
+namespace {
+
+// DIR/diagnostics.tsv (one row per sample) and, with the transcriptome profiles, DIR/unexplained_genes.tsv
+// (one row per sample and listed gene).
+void write_diagnostics(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
+  const bool unexplained = !d.unexplained.count.empty();
+  std::vector<std::string> columns = {"reconstruction_distance", "reconstruction_r", "reference_distance"};
+  if (unexplained) columns.insert(columns.end(), {"unexplained_genes", "unexplained_fraction"});
+  columns.push_back("flagged");
+  SampleTable diag{"", d.samples, columns, Eigen::MatrixXd(d.samples.size(), columns.size())};
+  for (std::size_t i = 0; i < d.samples.size(); ++i) {
+    std::vector<double> v = {d.reconstruction_distance[i], d.reconstruction_r[i], d.reference_distance[i]};
+    if (unexplained) v.insert(v.end(), {static_cast<double>(d.unexplained.count[i]), d.unexplained.fraction[i]});
+    v.push_back(d.flagged[i] ? 1.0 : 0.0);
+    for (std::size_t c = 0; c < v.size(); ++c) diag.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = v[c];
+  }
+  write_sample_table(out, dir + "/diagnostics.tsv", diag);
+  if (!unexplained) return;
+  std::string text = "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n";
+  for (std::size_t i = 0; i < d.samples.size(); ++i) {
+    int rank = 0;
+    for (const auto& g : d.unexplained.genes[i]) {
+      const auto j = static_cast<std::size_t>(g.gene);
+      const double ceiling = d.ceiling.ceiling_cpm[static_cast<Eigen::Index>(j)];
+      const std::int32_t type = d.ceiling.top_type[j];
+      text += fmt::format("{}\t{}\t{}\t{:.6g}\t{:.6g}\t{}\t{:.4g}\n", d.samples[i], ++rank, d.ceiling.genes[j], g.bulk_cpm,
+                          ceiling, type >= 0 ? d.cell_types[static_cast<std::size_t>(type)] : "",
+                          ceiling > 0 ? g.bulk_cpm / ceiling : INFINITY);
+    }
+  }
+  out.write_text(dir + "/unexplained_genes.tsv", text);
+}
+
+}  // namespace
+
 void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
   const auto K = d.cell_types.size();
   SampleTable props{"", d.samples, d.cell_types, d.proportions.cast<double>()};
@@ -298,15 +386,7 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
   if (d.rna_fractions.size() > 0) {
     write_sample_table(out, dir + "/rna_fractions.tsv", {"", d.samples, d.cell_types, d.rna_fractions.cast<double>()});
   }
-  if (!d.reconstruction_distance.empty()) {
-    SampleTable diag{"", d.samples, {"reconstruction_distance", "reconstruction_r", "reference_distance", "flagged"},
-                     Eigen::MatrixXd(d.samples.size(), 4)};
-    for (std::size_t i = 0; i < d.samples.size(); ++i) {
-      diag.values.row(static_cast<Eigen::Index>(i)) << d.reconstruction_distance[i], d.reconstruction_r[i],
-          d.reference_distance[i], d.flagged[i] ? 1.0 : 0.0;
-    }
-    write_sample_table(out, dir + "/diagnostics.tsv", diag);
-  }
+  if (!d.reconstruction_distance.empty()) write_diagnostics(out, dir, d);
   if (d.gene_bias.size() > 0) {
     ExpressionTable bias{"", d.genes, {"bias_log2"}, d.gene_bias};
     write_expression_table(out, dir + "/gene_bias.tsv", bias);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/unexplained.h"
 #include "io/reference.h"
 #include "io/types.h"
 #include "model/model_file.h"
@@ -64,7 +65,13 @@ struct Deconvolution {
   MatrixF rna_fractions;     // samples x types: fractions of the RNA (cell fractions x mean library size)
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
   std::vector<double> reconstruction_distance, reconstruction_r, reference_distance;  // per sample (cohort.h)
-  std::vector<bool> flagged;  // reconstruction distance beyond what the model reaches on held-out pseudobulk
+  // Genes no reference type explains (analysis/unexplained.h); empty for models without the transcriptome
+  // profiles (trained before blue 0.3).
+  ExpressionCeiling ceiling;
+  Unexplained unexplained;
+  // Reference distance beyond what the model reaches on held-out pseudobulk, or at least
+  // kUnexplainedFlagGenes unexplained genes.
+  std::vector<bool> flagged;
   Eigen::VectorXd gene_bias;  // per panel gene, log2; empty unless adapted
 };
 
@@ -75,7 +82,8 @@ struct Deconvolution {
 // by blue >= 0.2 (older models: skipped with a warning; adaptation refused).
 Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options);
 
-// DIR/proportions.tsv, DIR/rna_fractions.tsv, DIR/diagnostics.tsv, DIR/gene_bias.tsv (adapted only),
+// DIR/proportions.tsv, DIR/rna_fractions.tsv, DIR/diagnostics.tsv, DIR/unexplained_genes.tsv,
+// DIR/gene_bias.tsv (adapted only),
 // DIR/gep.h5ad, DIR/gep/<type>.tsv, staged in `out`.
 void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d);
 

@@ -1,6 +1,8 @@
 // Per-cell-type mean profiles of a labelled reference (see type_profiles.h).
 #include "simulate/type_profiles.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "util/error.h"
@@ -69,6 +71,40 @@ TypeProfiles type_profiles(const Reference& ref, const std::vector<std::int32_t>
     p.mean_counts.row(static_cast<Eigen::Index>(k)) = (sum / n).cast<float>().transpose();
     p.library_size[k] = total / n;
   }
+  return p;
+}
+
+std::string TranscriptomeProfiles::to_blob() const {
+  return std::string(reinterpret_cast<const char*>(mean_counts.data()),
+                     static_cast<std::size_t>(mean_counts.size()) * sizeof(float));
+}
+
+TranscriptomeProfiles TranscriptomeProfiles::from_blob(std::vector<std::string> genes, std::size_t types,
+                                                       const std::string& blob, const std::string& where) {
+  if (blob.size() != genes.size() * types * sizeof(float)) {
+    throw InputError(fmt::format("{}: the transcriptome profiles hold {} bytes, expected {} genes x {} types", where,
+                                 blob.size(), genes.size(), types));
+  }
+  TranscriptomeProfiles p;
+  p.genes = std::move(genes);
+  p.mean_counts.resize(static_cast<Eigen::Index>(types), static_cast<Eigen::Index>(p.genes.size()));
+  std::memcpy(p.mean_counts.data(), blob.data(), blob.size());
+  return p;
+}
+
+TranscriptomeProfiles transcriptome_profiles(const Reference& ref, const std::vector<std::vector<std::int64_t>>& pools) {
+  std::vector<char> expressed(ref.n_genes(), 0);
+  for (std::size_t j = 0; j < ref.counts.indices.size(); ++j) {
+    if (ref.counts.data[j] > 0) expressed[static_cast<std::size_t>(ref.counts.indices[j])] = 1;
+  }
+  std::vector<std::int32_t> columns;
+  TranscriptomeProfiles p;
+  for (std::size_t g = 0; g < expressed.size(); ++g) {
+    if (!expressed[g]) continue;
+    columns.push_back(static_cast<std::int32_t>(g));
+    p.genes.push_back(ref.genes[g]);
+  }
+  p.mean_counts = type_profiles(ref, columns, pools).mean_counts;
   return p;
 }
 

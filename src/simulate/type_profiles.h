@@ -28,6 +28,18 @@ struct TypeProfiles {
 TypeProfiles type_profiles(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
                            const std::vector<std::vector<std::int64_t>>& pools);
 
+// The same means over every gene the reference expresses (not only the panel), kept in the model as a
+// float32 blob so that deconvolve can find genes that no reference type explains (analysis/unexplained.h).
+struct TranscriptomeProfiles {
+  std::vector<std::string> genes;  // reference genes with a non-zero count in some cell
+  MatrixF mean_counts;             // types x genes: mean raw counts per cell
+  std::string to_blob() const;     // float32, native byte order, row-major
+  // InputError naming `where` when the blob's size disagrees with the gene and type counts.
+  static TranscriptomeProfiles from_blob(std::vector<std::string> genes, std::size_t types, const std::string& blob,
+                                         const std::string& where);
+};
+TranscriptomeProfiles transcriptome_profiles(const Reference& ref, const std::vector<std::vector<std::int64_t>>& pools);
+
 // RNA fractions from cell fractions: r_k = p_k L_k / sum_j p_j L_j (L = library_size), per row of
 // `cell_fractions` (n x K). A row of zeros stays zero.
 MatrixF rna_fractions(const MatrixF& cell_fractions, const std::vector<double>& library_size);
