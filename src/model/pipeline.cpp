@@ -173,8 +173,8 @@ std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& met
   std::vector<std::string> genes;
   for (const auto& r : ranked) genes.push_back(d.ceiling.genes[static_cast<std::size_t>(r.second)]);
   log::warn("deconvolve", "{} of {} samples express at least {} genes over {}x the highest level of any reference "
-            "cell type: a cell type missing from the reference, a contaminant or a platform-specific gene. Most "
-            "often: {}; see unexplained_genes.tsv. Samples: {}", names.size(), n, defaults::kUnexplainedFlagGenes,
+            "cell type: a cell type or state missing from the reference (e.g. activated cells), a contaminant or a "
+            "platform-specific gene. Most often: {}; see unexplained_genes.tsv. Samples: {}", names.size(), n, defaults::kUnexplainedFlagGenes,
             defaults::kUnexplainedFold, log::preview(genes), log::preview(names));
   return flagged;
 }
@@ -251,10 +251,16 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   TrainedModel m{ModelInfo{panel.genes, ref.cell_types, {}}, std::move(r.best), r.interrupted};
   const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);
   m.info.meta["reference_profiles"] = profiles.to_json();
-  const TranscriptomeProfiles transcriptome = transcriptome_profiles(ref, split.pools[static_cast<int>(Split::kTrain)]);
+  // Over every labelled cell, not only the training split: the ceiling is for real bulk, where the best
+  // estimate of each type's level is wanted (a held-out cell's rare genes would otherwise look foreign).
+  std::vector<std::vector<std::int64_t>> all_cells(ref.n_types());
+  for (const auto& pools : split.pools) {
+    for (std::size_t k = 0; k < pools.size(); ++k) all_cells[k].insert(all_cells[k].end(), pools[k].begin(), pools[k].end());
+  }
+  const TranscriptomeProfiles transcriptome = transcriptome_profiles(ref, all_cells);
   m.info.meta[kTranscriptomeBlob] = {
       {"genes", transcriptome.genes},
-      {"units", "mean raw counts per cell of the type's training-split cells; float32, types x genes, in blob '" +
+      {"units", "mean raw counts per cell of all the type's labelled cells; float32, types x genes, in blob '" +
                     std::string(kTranscriptomeBlob) + "'"}};
   m.info.blobs[kTranscriptomeBlob] = transcriptome.to_blob();
   m.info.meta["training"] = options;
