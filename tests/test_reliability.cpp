@@ -157,8 +157,8 @@ TEST(Reliability, SameSeedAndThreadsGiveIdenticalOutputs) {
   const auto files = files_under(a);
   ASSERT_EQ(files, files_under(b));
   // sim.h5ad, its provenance, model.blue (+ .ckpt, provenance), dec/ proportions.tsv, rna_fractions.tsv,
-  // diagnostics.tsv, gep.h5ad, provenance.json and one gep/<type>.tsv per type.
-  ASSERT_EQ(files.size(), 5u + 5u + 9u);
+  // diagnostics.tsv, unexplained_genes.tsv, gep.h5ad, provenance.json and one gep/<type>.tsv per type.
+  ASSERT_EQ(files.size(), 5u + 6u + 9u);
   for (const auto& f : files) {
     const std::string fa = a + "/" + f, fb = b + "/" + f;
     if (f.size() > 5 && f.substr(f.size() - 5) == ".json") {
