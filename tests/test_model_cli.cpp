@@ -24,10 +24,10 @@ std::string example(const std::string& f) { return std::string(BLUE_SOURCE_DIR) 
 
 // A small, quick network (--projection 128 --base-channels 2) on 300 flat + 270 dominant-type samples,
 // 8 epochs of 36 steps: enough to show learning on real data, far from the accuracy of the fast preset.
-std::string train_args(const std::string& out, const std::string& extra = "") {
+std::string train_args(const std::string& out, const std::string& extra = "", int epochs = 8) {
   return "train -r " + quote(example("pbmc3k_example.h5ad")) + " --label-key cell_type --out " + quote(out) +
-         " --projection 128 --base-channels 2 --samples 300 --val-samples 50 --epochs 8 --batch-size 16 --lr 1e-3"
-         " --threads 2 " + extra;
+         " --projection 128 --base-channels 2 --samples 300 --val-samples 50 --epochs " + std::to_string(epochs) +
+         " --batch-size 16 --lr 1e-3 --threads 2 " + extra;
 }
 
 class ModelCli : public ::testing::Test {
@@ -135,4 +135,40 @@ TEST_F(ModelCli, BrokenModelFilesAndMissingGpuAreClearErrors) {
   r = run_blue(train_args(*dir_ / "gpu.blue", "--device cuda"), *dir_ / "gpu.err");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("--device cuda"), std::string::npos) << r.err;
+}
+
+// An ensemble (-m twice) averages the models' proportions and log2 GEPs; a model with other cell types is
+// refused before anything is written.
+TEST_F(ModelCli, EnsembleAveragesItsModelsAndRefusesAnotherPanel) {
+  auto r = run_blue(train_args(*dir_ / "seed7.blue", "--seed 7", 2), *dir_ / "seed7.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string bulk = quote(example("finotello_bulk.tsv.gz"));
+  const auto deconvolve = [&](const std::string& models, const std::string& out) {
+    return run_blue("deconvolve " + models + " -b " + bulk + " -o " + quote(*dir_ / out) + " --threads 2 -q",
+                    *dir_ / (out + ".err"));
+  };
+  const std::string a = "-m " + quote(*dir_ / "model.blue"), b = "-m " + quote(*dir_ / "seed7.blue");
+  for (const auto& [models, out] : {std::pair{a, "ens_a"}, {b, "ens_b"}, {a + " " + b, "ens_ab"}}) {
+    r = deconvolve(models, out);
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  SampleTable pa = read_sample_table(*dir_ / "ens_a/proportions.tsv", "a");
+  SampleTable pb = read_sample_table(*dir_ / "ens_b/proportions.tsv", "b");
+  SampleTable pab = read_sample_table(*dir_ / "ens_ab/proportions.tsv", "ab");
+  ASSERT_EQ(pab.samples, pa.samples);
+  EXPECT_GT((pa.values - pb.values).cwiseAbs().maxCoeff(), 1e-3);  // two different models
+  EXPECT_LT((pab.values - (pa.values + pb.values) / 2).cwiseAbs().maxCoeff(), 1e-6);
+  ExpressionTable ga = read_expression_table(*dir_ / "ens_a/gep/NK.tsv", "a");
+  ExpressionTable gb = read_expression_table(*dir_ / "ens_b/gep/NK.tsv", "b");
+  ExpressionTable gab = read_expression_table(*dir_ / "ens_ab/gep/NK.tsv", "ab");
+  EXPECT_LT((gab.values - (ga.values + gb.values) / 2).cwiseAbs().maxCoeff(), 1e-4);
+  auto prov = nlohmann::json::parse(slurp(*dir_ / "ens_ab/provenance.json"));
+  EXPECT_EQ(prov.at("ensemble_size"), 2);
+
+  r = run_blue(train_args(*dir_ / "no_platelet.blue", "--exclude-types Platelet", 1), *dir_ / "np.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = deconvolve(a + " -m " + quote(*dir_ / "no_platelet.blue"), "ens_bad");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("model 2 of the ensemble has another"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "ens_bad"));
 }

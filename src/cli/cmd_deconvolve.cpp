@@ -18,7 +18,8 @@ namespace {
 
 struct DeconvolveArgs {
   RunOptions run;
-  std::string model_path, bulk_path, out_dir, device = "cpu";
+  std::vector<std::string> model_paths;
+  std::string bulk_path, out_dir, device = "cpu";
   model::DeconvolveOptions options;
   bool adapt = false;
   int adapt_rounds = defaults::kAdaptRounds;
@@ -31,15 +32,22 @@ void run(const DeconvolveArgs& a) {
                      " has no CUDA support or no GPU is visible; use --device cpu");
   }
   model::set_torch_threads(threads());
-  model::LoadedModel m = model::load_model(a.model_path, a.device);
+  std::vector<model::LoadedModel> models;
+  for (const auto& path : a.model_paths) models.push_back(model::load_model(path, a.device));
+  std::vector<const model::LoadedModel*> ensemble;
+  for (const auto& m : models) ensemble.push_back(&m);
+  const model::LoadedModel& m = models.front();
   ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
   model::DeconvolveOptions options = a.options;
   options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
-  model::Deconvolution d = model::deconvolve(m, bulk, options);
+  model::Deconvolution d = model::deconvolve(ensemble, bulk, options);
   StagedOutputs out(a.run.force);
   model::write_deconvolution(out, a.out_dir, d);
   Provenance prov("deconvolve");
-  prov.add_input("model", a.model_path);
+  for (std::size_t i = 0; i < a.model_paths.size(); ++i) {
+    prov.add_input(i == 0 ? "model" : "model_" + std::to_string(i + 1), a.model_paths[i]);
+  }
+  prov.set("ensemble_size", a.model_paths.size());
   prov.add_input("bulk", a.bulk_path);
   prov.set("device", a.device);
   prov.set("torch_version", model::torch_version());
@@ -57,7 +65,10 @@ void run(const DeconvolveArgs& a) {
 void register_deconvolve(CLI::App& app) {
   auto a = std::make_shared<DeconvolveArgs>();
   auto* cmd = app.add_subcommand("deconvolve", "Estimate cell-type proportions and GEPs of bulk samples with a model");
-  cmd->add_option("--model,-m", a->model_path, "Model file written by 'blue train'")->required();
+  cmd->add_option("--model,-m", a->model_paths,
+                  "Model file written by 'blue train'; several (repeat -m) make an ensemble whose predictions are "
+                  "averaged: models of the same reference and panel, e.g. trained with different --seed")
+      ->required();
   cmd->add_option("--bulk,-b", a->bulk_path, "Bulk expression, genes x samples: TSV/CSV[.gz] or .h5ad (linear scale)")
       ->required();
   cmd->add_option("--out,-o", a->out_dir, "Output directory")->required();

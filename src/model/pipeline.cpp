@@ -285,7 +285,53 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   return m;
 }
 
+namespace {
+
+// The models of an ensemble must predict the same things from the same inputs.
+void check_ensemble(const std::vector<const LoadedModel*>& models) {
+  if (models.empty()) throw InternalError("deconvolve: no model");
+  const ModelInfo& first = models.front()->info;
+  for (std::size_t i = 1; i < models.size(); ++i) {
+    const ModelInfo& other = models[i]->info;
+    const char* what = other.genes != first.genes ? "gene panel" : other.cell_types != first.cell_types ? "cell types" : nullptr;
+    if (what) {
+      throw UsageError(fmt::format("model {} of the ensemble has another {} than model 1: an ensemble needs models "
+                                   "trained on the same reference with the same panel (e.g. different --seed)",
+                                   i + 1, what));
+    }
+    const auto crc = nlohmann::json::json_pointer("/reference/crc32");
+    if (other.meta.value(crc, std::string()) != first.meta.value(crc, std::string())) {
+      log::warn("deconvolve", "model {} of the ensemble was trained on another reference file than model 1 (checksums "
+                "differ); its panel and cell types match, so it is used", i + 1);
+    }
+  }
+}
+
+// The mean of the models' predictions: proportions (rows still sum to 1) and log2(CPM + 1) GEPs.
+Prediction predict_mean(const std::vector<const LoadedModel*>& models, const MatrixF& input, int batch_size) {
+  Prediction mean = models.front()->network.predict(input, batch_size);
+  if (models.size() == 1) return mean;
+  for (std::size_t i = 1; i < models.size(); ++i) {
+    Prediction p = models[i]->network.predict(input, batch_size);
+    mean.proportions += p.proportions;
+    for (std::size_t k = 0; k < mean.gep.size(); ++k) mean.gep[k] += p.gep[k];
+  }
+  const float n = static_cast<float>(models.size());
+  mean.proportions /= n;
+  for (auto& g : mean.gep) g /= n;
+  return mean;
+}
+
+}  // namespace
+
 Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options) {
+  return deconvolve(std::vector<const LoadedModel*>{&model}, bulk, options);
+}
+
+Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const ExpressionTable& bulk,
+                         const DeconvolveOptions& options) {
+  check_ensemble(models);
+  const LoadedModel& model = *models.front();
   Deconvolution d;
   d.samples = bulk.columns;
   d.genes = model.info.genes;
@@ -300,7 +346,7 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
     throw UsageError(fmt::format("--adapt estimates a gene-wise bias from the cohort and needs at least {} samples, "
                                  "got {}; drop --adapt", defaults::kMinAdaptSamples, d.samples.size()));
   }
-  Prediction p = model.network.predict(d.input, options.batch_size);
+  Prediction p = predict_mean(models, d.input, options.batch_size);
   if (has_profiles) {
     const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
     if (options.adapt_rounds > 0) d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
@@ -313,7 +359,7 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
         remove_gene_bias(d.input, bias);
       }
       d.gene_bias += bias;
-      p = model.network.predict(d.input, options.batch_size);
+      p = predict_mean(models, d.input, options.batch_size);
       log::info("deconvolve", "adaptation round {}: mean |gene bias| {:.3f} log2 units", round + 1,
                 bias.cwiseAbs().mean());
     }

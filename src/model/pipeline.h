@@ -82,6 +82,13 @@ struct Deconvolution {
 // by blue >= 0.2 (older models: skipped with a warning; adaptation refused).
 Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options);
 
+// An ensemble: every model predicts and the proportions and the (log2) GEPs are averaged, then adaptation
+// and the diagnostics run on the average (reference profiles and held-out limits of the first model).
+// The models must share the gene panel and the cell types (the same reference, e.g. different --seed):
+// UsageError otherwise.
+Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const ExpressionTable& bulk,
+                         const DeconvolveOptions& options);
+
 // DIR/proportions.tsv, DIR/rna_fractions.tsv, DIR/diagnostics.tsv, DIR/unexplained_genes.tsv,
 // DIR/gene_bias.tsv (adapted only),
 // DIR/gep.h5ad, DIR/gep/<type>.tsv, staged in `out`.
