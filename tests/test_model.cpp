@@ -316,3 +316,89 @@ TEST(ModelTrain, NanInputIsAComputeError) {
   o.progress = false;
   EXPECT_THROW(train_network(tiny_arch(), train, val, o, {}), ComputeError);
 }
+
+namespace {
+
+// n samples x G genes, K GEPs per sample, deterministic counts normalised to log2(CPM + 1).
+model::TrainingSet augmentation_set(int n, int types, int genes) {
+  model::TrainingSet s;
+  s.x.resize(n, genes);
+  s.gep.resize(n, types * genes);
+  s.proportions = MatrixF::Constant(n, types, 1.0f / static_cast<float>(types));
+  s.present = MatrixF::Ones(n, types);
+  for (int i = 0; i < n; ++i) {
+    for (int g = 0; g < genes; ++g) {
+      s.x(i, g) = static_cast<float>(1 + (g * 7 + i * 3) % 11);
+      for (int k = 0; k < types; ++k) s.gep(i, k * genes + g) = static_cast<float>(1 + (g * 5 + k * 13 + i) % 17);
+    }
+  }
+  normalize_profiles(s.x, "test");
+  for (int k = 0; k < types; ++k) {
+    MatrixF block = s.gep.middleCols(k * genes, genes);
+    normalize_profiles(block, "test");
+    s.gep.middleCols(k * genes, genes) = block;
+  }
+  return s;
+}
+
+Eigen::ArrayXXd linear(const MatrixF& log2_cpm) { return (log2_cpm.cast<double>().array() * std::log(2.0)).exp() - 1.0; }
+
+}  // namespace
+
+// Platform noise multiplies each sample's genes by one log-normal factor, the same for the bulk and its
+// GEPs, and keeps every profile in CPM; the draws depend only on (seed, epoch, batch).
+TEST(ModelTrain, PlatformNoiseScalesBulkAndGepsByTheSameGeneFactors) {
+  const int n = 6, K = 2, G = 400;
+  const model::TrainingSet s = augmentation_set(n, K, G);
+  model::TrainOptions o;
+  o.platform_noise = 0.5;
+  const model::TrainingSet a = model::augmented(s, K, o, 3, 7);
+  EXPECT_EQ(a.proportions, s.proportions);
+  const Eigen::ArrayXXd bulk = linear(a.x) / linear(s.x);
+  std::vector<double> centred;
+  for (int i = 0; i < n; ++i) {
+    EXPECT_NEAR(linear(a.x.row(i)).sum(), 1e6, 1.0);
+    const Eigen::ArrayXd log_factor = bulk.row(i).log().transpose();
+    for (int g = 0; g < G; ++g) centred.push_back(log_factor[g] - log_factor.mean());
+    for (int k = 0; k < K; ++k) {
+      const MatrixF before = s.gep.block(i, k * G, 1, G), after = a.gep.block(i, k * G, 1, G);
+      EXPECT_NEAR(linear(after).sum(), 1e6, 1.0);
+      // Same factor up to the renormalisation constant of each profile.
+      const Eigen::ArrayXd ratio = (linear(after) / linear(before)).row(0).transpose() / bulk.row(i).transpose();
+      EXPECT_LT((ratio / ratio.mean() - 1.0).abs().maxCoeff(), 1e-3) << "sample " << i << " type " << k;
+    }
+  }
+  double var = 0;
+  for (double c : centred) var += c * c;
+  EXPECT_NEAR(std::sqrt(var / static_cast<double>(centred.size())), 0.5, 0.03);  // sigma of the factors
+  EXPECT_EQ(model::augmented(s, K, o, 3, 7).x, a.x);  // reproducible
+  EXPECT_NE(model::augmented(s, K, o, 3, 8).x, a.x);  // another batch, other draws
+  o.platform_noise = 0;
+  EXPECT_EQ(model::augmented(s, K, o, 3, 7).x, s.x);  // off: untouched
+}
+
+// Depth resampling turns each bulk into Poisson counts at 1/10 to 10x the asked depth, as CPM; the GEP
+// targets stay exact.
+TEST(ModelTrain, DepthResamplingGivesCountsAtAboutTheAskedDepth) {
+  const int n = 8, K = 2, G = 400;
+  const model::TrainingSet s = augmentation_set(n, K, G);
+  model::TrainOptions o;
+  o.depth = 5000;
+  const model::TrainingSet a = model::augmented(s, K, o, 1, 0);
+  EXPECT_EQ(a.gep, s.gep);
+  for (int i = 0; i < n; ++i) {
+    const Eigen::ArrayXd v = linear(a.x.row(i)).row(0).transpose();
+    EXPECT_NEAR(v.sum(), 1e6, 1.0);
+    // The CPM of one read: the smallest value divided by the smallest m that makes every value a whole
+    // multiple of it (the rarest gene may have drawn more than one read).
+    const double smallest = (v > 0).select(v, 1e9).minCoeff();
+    double unit = 0;
+    for (int m = 1; m <= 10 && unit == 0; ++m) {
+      const Eigen::ArrayXd reads = v / (smallest / m);
+      if (((reads - reads.round()).abs() < 1e-2).all()) unit = smallest / m;
+    }
+    ASSERT_GT(unit, 0) << "sample " << i << " is not made of whole reads";
+    EXPECT_GT(1e6 / unit, 5000 / 10 * 0.8);
+    EXPECT_LT(1e6 / unit, 5000 * 10 * 1.2);
+  }
+}

@@ -99,10 +99,25 @@ Tensors augment(Tensors b, const TrainOptions& o, int epoch, std::int64_t batch)
     torch::Tensor log_depth = std::log(o.depth) + std::log(10.0) * (2.0 * torch::rand({n, 1}, gen, cpu) - 1.0);
     torch::Tensor rate = ((torch::exp2(b.x) - 1.0).clamp_min(0.0).cpu() / defaults::kCpmScale) * torch::exp(log_depth);
     torch::Tensor counts = at::poisson(rate, gen).to(device);
-    b.x = rescale_log2_cpm(torch::log2(counts + 1.0), torch::ones({1}, b.x.options()));
+    b.x = torch::log2(counts / counts.sum(-1, true).clamp_min(1e-12) * defaults::kCpmScale + 1.0);
   }
   return b;
 }
+
+}  // namespace
+
+TrainingSet augmented(const TrainingSet& set, int types, const TrainOptions& options, int epoch, std::int64_t batch) {
+  const auto genes = set.x.cols();
+  Tensors t{to_tensor(set.x), to_tensor(set.proportions), to_tensor(set.gep).view({set.n(), types, genes}),
+            to_tensor(set.present)};
+  t = augment(std::move(t), options, epoch, batch);
+  TrainingSet out = set;
+  out.x = to_matrix(t.x);
+  out.gep = to_matrix(t.gep.reshape({set.n(), types * genes}));
+  return out;
+}
+
+namespace {
 
 // Sum over types of the per-type masked mean, and the proportion MSE.
 std::pair<torch::Tensor, torch::Tensor> losses_from(const LossSums& s, std::int64_t n_values) {

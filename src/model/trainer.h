@@ -73,6 +73,11 @@ struct Losses {
 };
 Losses evaluate_losses(const Network& net, const TrainingSet& set, double proportion_weight);
 
+// What a training step at (epoch, batch) sees of `set` after the augmentation of `options` (platform
+// noise, depth; README: platform gap): the bulk and GEP targets rescaled, proportions unchanged. The same
+// arguments give the same draws. `types` = K (the GEP block count). For tests and inspection.
+TrainingSet augmented(const TrainingSet& set, int types, const TrainOptions& options, int epoch, std::int64_t batch);
+
 // Trains from scratch (weights from `options.seed`) or resumes. `identity` (panel, types, data and
 // architecture options) is stored in checkpoints; resuming from one with another identity is a UsageError.
 // Throws ComputeError when the loss becomes NaN or infinite.
