@@ -343,14 +343,18 @@ model::TrainingSet augmentation_set(int n, int types, int genes) {
 
 Eigen::ArrayXXd linear(const MatrixF& log2_cpm) { return (log2_cpm.cast<double>().array() * std::log(2.0)).exp() - 1.0; }
 
+class Augmentation : public ::testing::Test {
+ protected:
+  static constexpr int n = 8, K = 2, G = 400;
+  const model::TrainingSet s = augmentation_set(n, K, G);
+  model::TrainOptions o;  // augmentation off until a test turns it on
+};
+
 }  // namespace
 
 // Platform noise multiplies each sample's genes by one log-normal factor, the same for the bulk and its
 // GEPs, and keeps every profile in CPM; the draws depend only on (seed, epoch, batch).
-TEST(ModelTrain, PlatformNoiseScalesBulkAndGepsByTheSameGeneFactors) {
-  const int n = 6, K = 2, G = 400;
-  const model::TrainingSet s = augmentation_set(n, K, G);
-  model::TrainOptions o;
+TEST_F(Augmentation, PlatformNoiseScalesBulkAndGepsByTheSameGeneFactors) {
   o.platform_noise = 0.5;
   const model::TrainingSet a = model::augmented(s, K, o, 3, 7);
   EXPECT_EQ(a.proportions, s.proportions);
@@ -379,10 +383,7 @@ TEST(ModelTrain, PlatformNoiseScalesBulkAndGepsByTheSameGeneFactors) {
 
 // Depth resampling turns each bulk into Poisson counts at 1/10 to 10x the asked depth, as CPM; the GEP
 // targets stay exact.
-TEST(ModelTrain, DepthResamplingGivesCountsAtAboutTheAskedDepth) {
-  const int n = 8, K = 2, G = 400;
-  const model::TrainingSet s = augmentation_set(n, K, G);
-  model::TrainOptions o;
+TEST_F(Augmentation, DepthResamplingGivesCountsAtAboutTheAskedDepth) {
   o.depth = 5000;
   const model::TrainingSet a = model::augmented(s, K, o, 1, 0);
   EXPECT_EQ(a.gep, s.gep);
