@@ -82,6 +82,17 @@ void write_network_fixture(const TempDir& tmp) {
             "S3\t0.1\t0.1\t0.1\t0.7\n"
             "S<4>&\t0.35\t0.15\t0.1\t0.4\n");
   tmp.write("map.tsv", "predicted\ttruth\nT cells\tT\nMono\tMyeloid\n");  // B/NK left unmapped
+  // Diagnostics: S3 flagged with 6 unexplained genes, S<4>& with 2, the others none.
+  tmp.write("dec/diagnostics.tsv",
+            "sample\treconstruction_distance\treconstruction_r\treference_distance\tunexplained_genes\t"
+            "unexplained_fraction\tflagged\n"
+            "S1\t0.1\t0.9\t0.05\t0\t0\t0\nS2\t0.1\t0.9\t0.06\t0\t0\t0\n"
+            "S3\t0.2\t0.8\t0.09\t6\t0.05\t1\nS<4>&\t0.1\t0.9\t0.07\t2\t0.001\t0\n");
+  std::string genes = "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n";
+  int rank = 0;
+  for (const char* g : {"HBB", "HBA2", "RPL41", "CD79A", "MS4A1", "TCL1A"}) genes += fmt::format("S3\t{}\t{}\t900\t10\tMono\t90\n", ++rank, g);
+  genes += "S<4>&\t1\tHBB\t300\t0\t\tinf\nS<4>&\t2\tIFIT1\t200\t20\tMono\t10\n";
+  tmp.write("dec/unexplained_genes.tsv", genes);
 }
 
 std::string network_report(const TempDir& tmp, const std::string& extra = "") {
@@ -152,7 +163,16 @@ TEST(CliReport, NetworkDirectoryWithModelTruthAndMap) {
   EXPECT_TRUE(contains(html, "<title>CD14 in Mono, S&lt;4&gt;&amp;: 9.50</title>"));
   EXPECT_FALSE(contains(html, "S<4>"));
   EXPECT_TRUE(contains(html, "best epoch (4)"));
+  // Diagnostics: the flagged sample first, its first six genes; the genes most often unexplained.
+  EXPECT_TRUE(contains(html, "id=\"diagnostics-table\""));
+  EXPECT_TRUE(contains(html, "1 of 4 samples flagged. Genes unexplained most often (samples): HBB (2), "));
+  const auto s3 = html.find("<td>S3</td>"), s4 = html.find("<td>S&lt;4&gt;&amp;</td>"), s1 = html.find("<td>S1</td>");
+  ASSERT_NE(s3, std::string::npos);
+  EXPECT_LT(s3, s4);
+  EXPECT_LT(s4, s1);
+  EXPECT_TRUE(contains(html, "HBB, HBA2, RPL41, CD79A, MS4A1, TCL1A"));
   const auto prov = nlohmann::json::parse(slurp(tmp.file("report.html.provenance.json")));
+  EXPECT_EQ(prov["sections"]["diagnostics"], true);
   EXPECT_EQ(prov["sections"]["gep_heatmap"], true);
   EXPECT_EQ(prov["sections"]["training_curves"], true);
   EXPECT_EQ(prov["metrics"]["metrics"].back()["n"], 8);  // 4 samples x 2 scored types
@@ -306,4 +326,14 @@ TEST(CliReport, RendersInHeadlessChromium) {
   ASSERT_EQ(shot.code, 0) << shot.output;
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 10000u);  // a rendered page, not an empty image
+}
+
+TEST(CliReport, MalformedUnexplainedGenesTableIsAnInputError) {
+  TempDir tmp;
+  write_network_fixture(tmp);
+  tmp.write("dec/unexplained_genes.tsv", "sample\trank\tgene\nS1\t1\tHBB\n");
+  RunResult r = blue_run(network_report(tmp));
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "unexplained_genes.tsv, line 2: 3 fields, expected 7")) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("report.html")));
 }

@@ -55,6 +55,7 @@ void read_deconvolution(const ReportOptions& o, report::ReportInputs& in, Proven
   const fs::path dir(o.dir);
   in.proportions = read_sample_table((dir / "proportions.tsv").string(), "predicted proportions");
   if (fs::exists(dir / "fit.tsv")) in.fit = read_sample_table((dir / "fit.tsv").string(), "NNLS fit");
+  if (fs::exists(dir / "diagnostics.tsv")) in.diagnostics = report::read_diagnostics(o.dir);
   if (fs::exists(dir / "gep.h5ad")) {
     in.gep_path = (dir / "gep.h5ad").string();
     in.gep = read_dense_h5ad(in.gep_path);
@@ -105,6 +106,7 @@ void run_report(const ReportOptions& o) {
                               {"training_curves", in.model && in.model->curve.has_value()},
                               {"accuracy", r.evaluation.has_value()},
                               {"nnls_fit", in.fit.has_value()},
+                              {"diagnostics", in.diagnostics.has_value()},
                               {"subtype_km_plots", in.subtype ? in.subtype->km.size() : 0}});
   StagedOutputs out(o.run.force);
   out.write_text(o.out, r.html);

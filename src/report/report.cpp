@@ -151,6 +151,10 @@ void add_deconvolution_sections(const ReportInputs& in, HtmlPage& page, Report& 
   page.section("proportions", "Predicted cell-type fractions per sample", proportions_svg(p));
   page.section("gep", "Predicted cell-type expression profiles (GEPs)", heatmap_section(in));
   if (in.fit) page.section("fit", "NNLS fit", fit_section(*in.fit));
+  if (in.diagnostics) {
+    page.section("diagnostics", "How well the reference explains each sample",
+                 diagnostics_section(*in.diagnostics, in.max_heatmap_samples));
+  }
 }
 
 }  // namespace

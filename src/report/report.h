@@ -12,6 +12,7 @@
 #include "analysis/evaluate.h"
 #include "defaults.h"
 #include "io/types.h"
+#include "report/diagnostics_section.h"
 #include "report/html.h"
 #include "report/plots.h"
 #include "report/subtype_section.h"
@@ -35,6 +36,7 @@ struct ReportInputs {
   std::string deconvolution_dir;        // "" = no deconvolution (a report of a subtyping run alone)
   SampleTable proportions;
   std::optional<SampleTable> fit;       // fit.tsv of `blue nnls`
+  std::optional<Diagnostics> diagnostics;  // diagnostics.tsv (+ unexplained_genes.tsv) of `blue deconvolve`
   std::optional<DenseAnnData> gep;      // gep.h5ad of `blue deconvolve`
   std::string gep_path;                 // for messages
   std::optional<ModelSummary> model;
