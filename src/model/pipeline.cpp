@@ -179,12 +179,12 @@ std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& met
   return flagged;
 }
 
-// The genes no reference type explains, from the model's transcriptome profiles (blue >= 0.3 models).
+// The genes no reference type explains, from the model's transcriptome profiles (models of blue >= 0.3.0).
 void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bulk, Deconvolution& d) {
   const nlohmann::json& meta = model.info.meta;
   const auto blob = model.info.blobs.find(kTranscriptomeBlob);
   if (!meta.contains(kTranscriptomeBlob) || blob == model.info.blobs.end()) {
-    log::warn("deconvolve", "this model keeps no transcriptome profiles (trained before blue 0.3): no unexplained-"
+    log::warn("deconvolve", "this model keeps no transcriptome profiles (trained before blue 0.3.0): no unexplained-"
               "gene check; retrain to get it");
     return;
   }
@@ -339,7 +339,7 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
   d.input = panel_input(d.genes, bulk);
   const bool has_profiles = model.info.meta.contains("reference_profiles");
   if (options.adapt_rounds > 0 && !has_profiles) {
-    throw UsageError("--adapt needs a model trained by blue 0.2 or later (it keeps the reference profiles); "
+    throw UsageError("--adapt needs a model that keeps the reference profiles (older models do not); "
                      "retrain the model or drop --adapt");
   }
   if (options.adapt_rounds > 0 && d.samples.size() < static_cast<std::size_t>(defaults::kMinAdaptSamples)) {
@@ -369,7 +369,7 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
     d.reconstruction_r = std::move(rec.pearson);
     d.reference_distance = std::move(rec.reference_distance);
   } else {
-    log::warn("deconvolve", "this model keeps no reference profiles (trained by blue 0.1): no RNA fractions or "
+    log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions or "
               "reconstruction diagnostics; retrain to get them");
   }
   if (has_profiles) find_unexplained_genes(model, bulk, d);

@@ -66,7 +66,7 @@ struct Deconvolution {
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
   std::vector<double> reconstruction_distance, reconstruction_r, reference_distance;  // per sample (cohort.h)
   // Genes no reference type explains (analysis/unexplained.h); empty for models without the transcriptome
-  // profiles (trained before blue 0.3).
+  // profiles (trained before blue 0.3.0).
   ExpressionCeiling ceiling;
   Unexplained unexplained;
   // Reference distance beyond what the model reaches on held-out pseudobulk, or at least
@@ -79,7 +79,7 @@ struct Deconvolution {
 // normalises each sample (METHOD 2.3) and runs the network in batches; with adapt_rounds, estimates the
 // cohort's gene-wise bias against the reference profiles, removes it and runs the network again, that
 // many times. Reconstruction residuals and RNA fractions need the reference profiles of models trained
-// by blue >= 0.2 (older models: skipped with a warning; adaptation refused).
+// by blue >= 0.3.0 or late 0.1.0 builds (older models: skipped with a warning; adaptation refused).
 Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options);
 
 // An ensemble: every model predicts and the proportions and the (log2) GEPs are averaged, then adaptation
