@@ -355,6 +355,13 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
       Eigen::VectorXd bias = gene_bias(d.input, expected);
       if (options.adapt_mode == "impute") {
         impute_biased_genes(d.input, expected, bias, defaults::kExtremeGeneBias);
+        std::vector<std::string> dropped;
+        for (Eigen::Index g = 0; g < bias.size(); ++g) {
+          if (bias[g] != 0.0) dropped.push_back(d.genes[static_cast<std::size_t>(g)]);
+        }
+        log::info("deconvolve", "adaptation round {}: {} panel genes with |log2 bias| > {} replaced by the "
+                  "reference's expectation (see gene_bias.tsv): {}", round + 1, dropped.size(),
+                  defaults::kExtremeGeneBias, log::preview(dropped));
       } else {
         remove_gene_bias(d.input, bias);
       }
