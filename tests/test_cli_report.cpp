@@ -216,15 +216,25 @@ TEST(CliReport, ReportsEveryOptionProblemAtOnce) {
   EXPECT_TRUE(contains(r.output, "no proportions.tsv")) << r.output;
 }
 
-TEST(CliReport, TruthWithOtherSamplesIsAnInputErrorAndWritesNothing) {
+namespace {
+
+// The network fixture with `file` replaced by `content`: exit 2, a message containing `fragment`, neither the
+// report nor its provenance written.
+void expect_input_error(const std::string& file, const std::string& content, const std::string& fragment) {
   TempDir tmp;
   write_network_fixture(tmp);
-  tmp.write("truth.tsv", "sample\tT\tMyeloid\nS1\t0.5\t0.5\nX9\t0.5\t0.5\n");
+  tmp.write(file, content);
   RunResult r = blue_run(network_report(tmp));
   EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_TRUE(contains(r.output, "X9")) << r.output;
+  EXPECT_TRUE(contains(r.output, fragment)) << r.output;
   EXPECT_FALSE(fs::exists(tmp.file("report.html")));
   EXPECT_FALSE(fs::exists(tmp.file("report.html.provenance.json")));
+}
+
+}  // namespace
+
+TEST(CliReport, TruthWithOtherSamplesIsAnInputErrorAndWritesNothing) {
+  expect_input_error("truth.tsv", "sample\tT\tMyeloid\nS1\t0.5\t0.5\nX9\t0.5\t0.5\n", "X9");
 }
 
 TEST(CliReport, SubtypeRunAloneInlinesItsKaplanMeierPlots) {
@@ -329,11 +339,6 @@ TEST(CliReport, RendersInHeadlessChromium) {
 }
 
 TEST(CliReport, MalformedUnexplainedGenesTableIsAnInputError) {
-  TempDir tmp;
-  write_network_fixture(tmp);
-  tmp.write("dec/unexplained_genes.tsv", "sample\trank\tgene\nS1\t1\tHBB\n");
-  RunResult r = blue_run(network_report(tmp));
-  EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_TRUE(contains(r.output, "unexplained_genes.tsv, line 2: 3 fields, expected 7")) << r.output;
-  EXPECT_FALSE(std::filesystem::exists(tmp.file("report.html")));
+  expect_input_error("dec/unexplained_genes.tsv", "sample\trank\tgene\nS1\t1\tHBB\n",
+                     "unexplained_genes.tsv, line 2: 3 fields, expected 7");
 }
