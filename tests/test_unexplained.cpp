@@ -149,3 +149,12 @@ TEST(Unexplained, BCellGenesAreUnexplainedWithoutBCellsInTheReference) {
   EXPECT_GT(u.fraction[0], 0.0);
   EXPECT_LT(u.fraction[0], 0.1);
 }
+
+TEST(Unexplained, GenesRankByHowManySamplesListThemThenByName) {
+  const auto ranked = genes_by_frequency({{"HBB", "RPL41"}, {"IFIT1", "HBB"}, {}, {"HBB", "IFIT1", "CD79A"}});
+  ASSERT_EQ(ranked.size(), 4u);
+  EXPECT_EQ(ranked[0], (std::pair<std::string, int>{"HBB", 3}));
+  EXPECT_EQ(ranked[1], (std::pair<std::string, int>{"IFIT1", 2}));
+  EXPECT_EQ(ranked[2], (std::pair<std::string, int>{"CD79A", 1}));
+  EXPECT_EQ(ranked[3], (std::pair<std::string, int>{"RPL41", 1}));
+}

@@ -2,6 +2,7 @@
 #include "analysis/unexplained.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -85,6 +86,16 @@ Unexplained find_unexplained(const ExpressionCeiling& ceiling, const Eigen::Matr
     for (std::size_t i = 0; i < keep; ++i) u.genes[s].push_back(found[i].second);
   });
   return u;
+}
+
+std::vector<std::pair<std::string, int>> genes_by_frequency(const std::vector<std::vector<std::string>>& lists) {
+  std::map<std::string, int> count;
+  for (const auto& list : lists) {
+    for (const auto& gene : list) ++count[gene];
+  }
+  std::vector<std::pair<std::string, int>> ranked(count.begin(), count.end());  // by name
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return ranked;
 }
 
 }  // namespace blue

@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "defaults.h"
@@ -47,5 +48,8 @@ struct Unexplained {
 // shared genes). A sample without expression in the shared genes has no unexplained gene.
 Unexplained find_unexplained(const ExpressionCeiling& ceiling, const Eigen::MatrixXd& values,
                              const UnexplainedOptions& options = {});
+
+// Genes by the number of lists (samples) that hold them, most frequent first, then by name.
+std::vector<std::pair<std::string, int>> genes_by_frequency(const std::vector<std::vector<std::string>>& lists);
 
 }  // namespace blue

@@ -67,11 +67,7 @@ Eigen::VectorXd gene_bias(const MatrixF& bulk, const MatrixF& expected) {
   std::vector<double> d(static_cast<std::size_t>(bulk.rows()));
   for (Eigen::Index g = 0; g < bulk.cols(); ++g) {
     for (Eigen::Index i = 0; i < bulk.rows(); ++i) d[static_cast<std::size_t>(i)] = bulk(i, g) - expected(i, g);
-    auto mid = d.begin() + static_cast<std::ptrdiff_t>(d.size() / 2);
-    std::nth_element(d.begin(), mid, d.end());
-    double m = *mid;
-    if (d.size() % 2 == 0) m = 0.5 * (m + *std::max_element(d.begin(), mid));
-    bias[g] = m;
+    bias[g] = median_finite(d);
   }
   return bias;
 }

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <map>
 #include <set>
 
 #include "analysis/evaluate.h"
@@ -159,19 +158,17 @@ std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& met
   }
   if (d.unexplained.count.empty()) return flagged;
   std::vector<std::string> names;
-  std::map<std::int32_t, int> samples_with;  // gene -> flagged samples listing it
+  std::vector<std::vector<std::string>> listed;  // the genes of each flagged sample
   for (std::size_t i = 0; i < n; ++i) {
     if (d.unexplained.count[i] < defaults::kUnexplainedFlagGenes) continue;
     flagged[i] = true;
     names.push_back(d.samples[i]);
-    for (const auto& g : d.unexplained.genes[i]) ++samples_with[g.gene];
+    listed.emplace_back();
+    for (const auto& g : d.unexplained.genes[i]) listed.back().push_back(d.ceiling.genes[static_cast<std::size_t>(g.gene)]);
   }
   if (names.empty()) return flagged;
-  std::vector<std::pair<int, std::int32_t>> ranked;
-  for (const auto& [gene, count] : samples_with) ranked.push_back({-count, gene});
-  std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> genes;
-  for (const auto& r : ranked) genes.push_back(d.ceiling.genes[static_cast<std::size_t>(r.second)]);
+  for (const auto& [gene, count] : genes_by_frequency(listed)) genes.push_back(gene);
   log::warn("deconvolve", "{} of {} samples express at least {} genes over {}x the highest level of any reference "
             "cell type: a cell type or state missing from the reference (e.g. activated cells), a contaminant or a "
             "platform-specific gene. Most often: {}; see unexplained_genes.tsv. Samples: {}", names.size(), n, defaults::kUnexplainedFlagGenes,
@@ -375,11 +372,11 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
     d.reconstruction_distance = std::move(rec.distance);
     d.reconstruction_r = std::move(rec.pearson);
     d.reference_distance = std::move(rec.reference_distance);
+    find_unexplained_genes(model, bulk, d);
   } else {
     log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions or "
               "reconstruction diagnostics; retrain to get them");
   }
-  if (has_profiles) find_unexplained_genes(model, bulk, d);
   d.proportions = std::move(p.proportions);
   d.gep = std::move(p.gep);
   d.flagged = flag_samples(d, model.info.meta);

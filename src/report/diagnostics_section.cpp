@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "analysis/unexplained.h"
 #include "io/tables.h"
 #include "io/text_reader.h"
 #include "report/html.h"
@@ -62,12 +63,9 @@ std::string diagnostics_section(const Diagnostics& d, std::size_t max_samples) {
     if (flagged(a) != flagged(b)) return flagged(a);
     return count(a) > count(b);  // NaN (older models) compares false: order kept
   });
-  std::map<std::string, int> samples_with;
-  for (const auto& [sample, genes] : d.unexplained) {
-    for (const auto& gene : genes) ++samples_with[gene];
-  }
-  std::vector<std::pair<std::string, int>> common(samples_with.begin(), samples_with.end());
-  std::stable_sort(common.begin(), common.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::vector<std::string>> lists;
+  for (const auto& [sample, genes] : d.unexplained) lists.push_back(genes);
+  const auto common = genes_by_frequency(lists);
   std::string listed;
   for (std::size_t i = 0; i < std::min(kCommonShown, common.size()); ++i) {
     listed += fmt::format("{}{} ({})", i ? ", " : "", common[i].first, common[i].second);
