@@ -100,7 +100,26 @@ double median_sample_pearson(const Eigen::MatrixXd& pred, const Eigen::MatrixXd&
   return median_finite(r);
 }
 
-GepMetricRow score_gep(const std::string& type, const Eigen::MatrixXd& pred, const Eigen::MatrixXd& truth) {
+// The samples in which the type is present: a truth profile that is zero over every gene is a type absent
+// from that sample (a donor without it, --sparse-fraction), whose profile is undefined and not scored.
+void drop_absent(Eigen::MatrixXd& pred, Eigen::MatrixXd& truth) {
+  if (truth.rows() < 2) return;
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index i = 0; i < truth.rows(); ++i) {
+    if (truth.row(i).cwiseAbs().sum() > 0) keep.push_back(i);
+  }
+  if (keep.size() == static_cast<std::size_t>(truth.rows())) return;
+  Eigen::MatrixXd p(static_cast<Eigen::Index>(keep.size()), pred.cols()), t(static_cast<Eigen::Index>(keep.size()), truth.cols());
+  for (std::size_t j = 0; j < keep.size(); ++j) {
+    p.row(static_cast<Eigen::Index>(j)) = pred.row(keep[j]);
+    t.row(static_cast<Eigen::Index>(j)) = truth.row(keep[j]);
+  }
+  pred = std::move(p);
+  truth = std::move(t);
+}
+
+GepMetricRow score_gep(const std::string& type, Eigen::MatrixXd pred, Eigen::MatrixXd truth) {
+  drop_absent(pred, truth);
   GepMetricRow r;
   r.type = type;
   r.n_samples = static_cast<std::size_t>(pred.rows());
