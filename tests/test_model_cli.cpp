@@ -83,7 +83,14 @@ TEST_F(ModelCli, DeconvolvesOneSample) {
   DenseAnnData a = read_dense_h5ad(*dir_ / "out/gep.h5ad");
   EXPECT_EQ(a.obs_names, p.samples);
   EXPECT_EQ(a.var_names, mono.genes);
-  ASSERT_EQ(a.layers.size(), 18u);
+  ASSERT_EQ(a.layers.size(), 27u);  // per type: log2(CPM + 1), CPM and the share of each gene
+  for (Eigen::Index g = 0; g < a.X.cols(); ++g) {
+    double shares = 0;
+    for (const auto& [name, layer] : a.layers) {
+      if (name.size() > 6 && name.substr(name.size() - 6) == "_share") shares += layer(0, g);
+    }
+    ASSERT_NEAR(shares, 1.0, 1e-5) << a.var_names[static_cast<std::size_t>(g)];
+  }
   const MatrixF& log_layer = a.layers.at("CD14+ Mono");
   const MatrixF& cpm_layer = a.layers.at("CD14+ Mono_cpm");
   for (Eigen::Index g = 0; g < log_layer.cols(); ++g) {
@@ -171,4 +178,37 @@ TEST_F(ModelCli, EnsembleAveragesItsModelsAndRefusesAnotherPanel) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("model 2 of the ensemble has another"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(*dir_ / "ens_bad"));
+}
+
+// --gep-mode posterior: each type's GEP is its share of the bulk, renormalised, so CPM(gep_k) / (share_k x
+// bulk CPM) is one constant per sample and type, and the modes differ only in the GEPs.
+TEST_F(ModelCli, PosteriorGepsAreTheTypesSharesOfTheBulk) {
+  const std::string bulk = quote(example("finotello_bulk.tsv.gz"));
+  for (const char* mode : {"network", "posterior"}) {
+    auto r = run_blue("deconvolve -m " + quote(*dir_ / "model.blue") + " -b " + bulk + " -o " +
+                          quote(*dir_ / (std::string("gep_") + mode)) + " --gep-mode " + mode + " --threads 2",
+                      *dir_ / "gep_mode.err");
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  DenseAnnData post = read_dense_h5ad(*dir_ / "gep_posterior/gep.h5ad");
+  DenseAnnData net = read_dense_h5ad(*dir_ / "gep_network/gep.h5ad");
+  EXPECT_EQ(slurp(*dir_ / "gep_posterior/proportions.tsv"), slurp(*dir_ / "gep_network/proportions.tsv"));
+  const std::string type = "CD14+ Mono";
+  EXPECT_TRUE(post.layers.at(type + "_share").isApprox(net.layers.at(type + "_share")));
+  EXPECT_FALSE(post.layers.at(type).isApprox(net.layers.at(type), 1e-3f));
+  for (const auto& t : {std::string("CD14+ Mono"), std::string("B"), std::string("NK")}) {
+    const MatrixF& cpm = post.layers.at(t + "_cpm");
+    const MatrixF& share = post.layers.at(t + "_share");
+    for (Eigen::Index i = 0; i < post.X.rows(); ++i) {
+      double ratio = -1;
+      for (Eigen::Index g = 0; g < post.X.cols(); ++g) {
+        const double allocated = share(i, g) * (std::exp2(static_cast<double>(post.X(i, g))) - 1.0);
+        if (allocated < 100.0) continue;  // float rounding dominates small values
+        const double r = cpm(i, g) / allocated;
+        if (ratio < 0) ratio = r;
+        ASSERT_NEAR(r, ratio, 2e-3 * ratio) << t << " sample " << i << " gene " << post.var_names[static_cast<std::size_t>(g)];
+      }
+      EXPECT_GT(ratio, 0) << t;
+    }
+  }
 }

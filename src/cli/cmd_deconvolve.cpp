@@ -23,6 +23,7 @@ struct DeconvolveArgs {
   model::DeconvolveOptions options;
   bool adapt = false;
   int adapt_rounds = defaults::kAdaptRounds;
+  std::string gep_mode = defaults::kGepMode;
 };
 
 void run(const DeconvolveArgs& a) {
@@ -40,6 +41,7 @@ void run(const DeconvolveArgs& a) {
   ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
   model::DeconvolveOptions options = a.options;
   options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
+  options.gep_mode = model::parse_gep_mode(a.gep_mode);
   model::Deconvolution d = model::deconvolve(ensemble, bulk, options);
   StagedOutputs out(a.run.force);
   model::write_deconvolution(out, a.out_dir, d);
@@ -55,6 +57,7 @@ void run(const DeconvolveArgs& a) {
   prov.set("panel_genes", d.genes.size());
   prov.set("cell_types", d.cell_types);
   prov.set("adapt_rounds", options.adapt_rounds);
+  prov.set("gep_mode", a.gep_mode);
   prov.set("flagged_samples", static_cast<std::size_t>(std::count(d.flagged.begin(), d.flagged.end(), true)));
   prov.set("model_training", m.info.meta.value("training", nlohmann::json::object()));
   commit_outputs(out, prov, a.out_dir + "/provenance.json", "deconvolve");
@@ -84,6 +87,12 @@ void register_deconvolve(CLI::App& app) {
   cmd->add_option("--adapt-rounds", a->adapt_rounds, "Rounds of --adapt")
       ->check(CLI::Range(1, 20))
       ->default_val(defaults::kAdaptRounds);
+  cmd->add_option("--gep-mode", a->gep_mode,
+                  "What the per-sample GEPs are: network = the network's GEP branch; posterior = each gene's bulk "
+                  "signal allocated among the types in proportion to p_k x the network's GEP (the GEPs then rebuild "
+                  "the bulk exactly); reference = the same allocation with the reference's mean profiles as prior")
+      ->check(CLI::IsMember({"network", "posterior", "reference"}))
+      ->default_val(defaults::kGepMode);
   cmd->add_option("--batch-size", a->options.batch_size, "Samples per forward pass")
       ->check(CLI::PositiveNumber)
       ->default_val(defaults::kPredictBatch);

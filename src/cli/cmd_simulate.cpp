@@ -4,6 +4,8 @@
 //   layers/<cell type> = that type's GEP per sample; plus <out>.provenance.json.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/reference_loading.h"
@@ -35,8 +37,8 @@ void validate(const SimulateArgs& a) {
   if (!(a.sim.sparse_fraction >= 0.0 && a.sim.sparse_fraction <= 1.0)) {
     problems.push_back(fmt::format("--sparse-fraction {}: expected a value in [0, 1]", a.sim.sparse_fraction));
   }
-  if (a.split != "train" && a.split != "val" && a.split != "test") {
-    problems.push_back(fmt::format("--split '{}': expected train, val or test", a.split));
+  if (a.split != "train" && a.split != "val" && a.split != "test" && a.split != "all") {
+    problems.push_back(fmt::format("--split '{}': expected train, val, test or all", a.split));
   }
   if (a.out.empty()) problems.push_back("--out: give the .h5ad file to write");
   if (!problems.empty()) throw UsageError("blue simulate: " + fmt::format("{}", fmt::join(problems, "; ")));
@@ -74,8 +76,18 @@ void run_simulate(SimulateArgs& a) {
   const Reference ref = load_reference(a.reference, a.edits, provenance);
   const std::vector<std::int32_t> columns = gene_columns(ref, a.genes, provenance);
   const CellSplit split = split_cells(ref, a.split_seed);
-  const Split which = parse_split(a.split);
-  const Pseudobulk pb = simulate(ref, columns, split.pools[static_cast<int>(which)], a.sim);
+  std::vector<std::vector<std::int64_t>> pools;
+  if (a.split == "all") {  // e.g. donors held out of training: every one of their cells
+    pools.resize(ref.n_types());
+    for (const auto& by_type : split.pools) {
+      for (std::size_t k = 0; k < by_type.size(); ++k) pools[k].insert(pools[k].end(), by_type[k].begin(), by_type[k].end());
+    }
+    for (auto& p : pools) std::sort(p.begin(), p.end());
+  } else {
+    pools = split.pools[static_cast<int>(parse_split(a.split))];
+  }
+  const Pseudobulk pb = a.reference.donor_key.empty() ? simulate(ref, columns, pools, a.sim)
+                                                      : simulate_donors(ref, columns, pools_by_donor(ref, pools), a.sim);
 
   StagedOutputs out(a.run.force);
   write_h5ad(out, a.out, pseudobulk_to_anndata(pb));
@@ -108,7 +120,7 @@ void register_simulate(CLI::App& app) {
       ->default_val(defaults::kSimulatedSamples);
   cmd->add_option("--cells", args->sim.cells_per_sample, "Cells per sample (ceil(cells * p_k) of type k)")
       ->default_val(defaults::kCellsPerSample);
-  cmd->add_option("--split", args->split, "Cell pool to draw from: train, val or test")->default_val("train");
+  cmd->add_option("--split", args->split, "Cell pool to draw from: train, val, test or all (every cell, e.g. of donors held out of training)")->default_val("train");
   cmd->add_option("--split-seed", args->split_seed, "Seed of the 80/10/10 cell split (keep it fixed so that "
                                                     "train/val/test stay disjoint across runs)")
       ->default_val(defaults::kSplitSeed);

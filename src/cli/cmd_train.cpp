@@ -146,6 +146,11 @@ void register_train(CLI::App& app) {
                   "for all genes (training statistics stored in the model)")
       ->check(CLI::IsMember({"none", "gene", "global"}))
       ->default_val(defaults::kInputScaling);
+  cmd->add_option("--donor-sampling", a->config.donor_sampling,
+                  "With --donor-key: one = every training sample draws its cells from one donor (learns how profiles "
+                  "vary between people); mixed = from all donors' cells together")
+      ->check(CLI::IsMember({"one", "mixed"}))
+      ->default_val("one");
   cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
   cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);
   add_seed_option(cmd, a->config.train.seed);

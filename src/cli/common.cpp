@@ -42,6 +42,12 @@ void add_reference_options(CLI::App* cmd, ReferenceOptions& ref, bool required) 
   cmd->add_option("--barcode-column", ref.barcode_column, "Column of --labels with barcodes (default: first)");
   cmd->add_option("--layer", ref.layer, "h5ad matrix holding raw counts: X (default), raw, or a layers/ name");
   cmd->add_option("--gene-column", ref.gene_column, "h5ad var column with gene names (default: var index)");
+  cmd->add_option("--donor-key", ref.donor_key,
+                  "obs column (h5ad) or column of --labels naming each cell's donor (patient, sample); simulate and "
+                  "train then draw every pseudobulk sample from one donor's cells");
+  cmd->add_option("--donors", ref.donors, "Keep only the cells of these donors (comma-separated or repeated; needs "
+                                          "--donor-key), e.g. to hold patients out of training")
+      ->delimiter(',');
 }
 
 void commit_outputs(StagedOutputs& out, const Provenance& provenance, const std::string& provenance_path,

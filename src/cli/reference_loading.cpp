@@ -23,6 +23,10 @@ Reference load_reference(const ReferenceOptions& options, const CellTypeEdits& e
   apply_cell_type_edits(ref, edits);
   provenance.set("exclude_types", edits.exclude);
   provenance.set("merge_types", edits.merges);
+  if (!options.donor_key.empty()) {
+    provenance.set("donor_key", options.donor_key);
+    provenance.set("donors", ref.donors);
+  }
   const auto sizes = cells_per_type(ref);
   std::vector<std::string> summary;
   for (std::size_t k = 0; k < sizes.size(); ++k) summary.push_back(fmt::format("{} {}", ref.cell_types[k], sizes[k]));

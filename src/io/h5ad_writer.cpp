@@ -83,15 +83,30 @@ class Writer {
     encoding(d.get(), "array", "0.2.0");
   }
 
-  // A dataframe with only an index (column-order = empty array, as anndata writes it).
-  void dataframe(const std::string& name, const std::vector<std::string>& index) const {
+  // A dataframe of an index and string columns; column-order lists the columns (an empty float array when
+  // there are none, as anndata writes it).
+  void dataframe(const std::string& name, const std::vector<std::string>& index,
+                 const std::map<std::string, std::vector<std::string>>& columns = {}) const {
     h5::Handle g = group(root(), name, "dataframe", "0.2.0");
     string_attr(g.get(), "_index", "_index");
-    hsize_t zero = 0;
-    h5::Handle space(H5Screate_simple(1, &zero, nullptr));
-    h5::Handle attr(H5Acreate2(g.get(), "column-order", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
-    if (!attr.valid()) fail("write attribute 'column-order'");
+    if (columns.empty()) {
+      hsize_t zero = 0;
+      h5::Handle space(H5Screate_simple(1, &zero, nullptr));
+      h5::Handle attr(H5Acreate2(g.get(), "column-order", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+      if (!attr.valid()) fail("write attribute 'column-order'");
+    } else {
+      h5::Handle type(H5Tcopy(H5T_C_S1));
+      H5Tset_size(type.get(), H5T_VARIABLE);
+      H5Tset_cset(type.get(), H5T_CSET_UTF8);
+      hsize_t n = columns.size();
+      h5::Handle space(H5Screate_simple(1, &n, nullptr));
+      std::vector<const char*> names;
+      for (const auto& [column, values] : columns) names.push_back(column.c_str());
+      h5::Handle attr(H5Acreate2(g.get(), "column-order", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+      if (!attr.valid() || H5Awrite(attr.get(), type.get(), names.data()) < 0) fail("write attribute 'column-order'");
+    }
     strings(g.get(), "_index", index);
+    for (const auto& [column, values] : columns) strings(g.get(), column, values);
   }
 
  private:
@@ -109,6 +124,10 @@ void check_shapes(const std::string& path, const DenseAnnData& a) {
   check("X", a.X, true);
   for (const auto& [k, m] : a.layers) check("layer " + k, m, true);
   for (const auto& [k, m] : a.obsm) check("obsm " + k, m, false);
+  for (const auto& [k, v] : a.obs_strings) {
+    if (v.size() != a.obs_names.size())
+      throw InternalError(fmt::format("{}: obs column {} has {} values for {} obs", path, k, v.size(), a.obs_names.size()));
+  }
 }
 
 }  // namespace
@@ -118,7 +137,7 @@ void write_h5ad(StagedOutputs& out, const std::string& path, const DenseAnnData&
   Writer w(out.stage(path), path);
   w.encoding(w.root(), "anndata", "0.1.0");
   w.matrix(w.root(), "X", adata.X);
-  w.dataframe("obs", adata.obs_names);
+  w.dataframe("obs", adata.obs_names, adata.obs_strings);
   w.dataframe("var", adata.var_names);
   h5::Handle layers = w.group(w.root(), "layers");
   for (const auto& [name, m] : adata.layers) w.matrix(layers.get(), name, m);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "io/csr.h"
 #include "io/h5ad_reader.h"
@@ -23,6 +24,7 @@ struct RawReference {
   std::string source;
   CsrMatrix counts;
   std::vector<std::string> genes, cells, labels;  // labels: "" or NA-like = missing
+  std::vector<std::string> donors;                // per cell with a donor key, else empty
 };
 
 RawReference read_h5ad_reference(const ReferenceOptions& o) {
@@ -30,6 +32,7 @@ RawReference read_h5ad_reference(const ReferenceOptions& o) {
   if (o.label_key.empty()) throw UsageError(o.path + ": no label key given (--label-key, an obs column)");
   RawReference raw;
   raw.labels = file.column("obs", o.label_key);
+  if (!o.donor_key.empty()) raw.donors = file.column("obs", o.donor_key);
   H5adMatrix m = file.matrix(o.layer, o.gene_column);
   raw.counts = std::move(m.counts);
   raw.genes = std::move(m.var_names);
@@ -45,12 +48,33 @@ RawReference read_10x_reference(const ReferenceOptions& o) {
     log::warn("io", "--layer and --gene-column apply to .h5ad references only; ignored for {}", o.path);
   TenxFiles files = locate_10x(o.path);
   RawReference raw;
-  raw.labels = read_label_table(o.labels_path, o.barcode_column, o.label_key, read_barcodes(files));  // fail fast
+  const std::vector<std::string> barcodes = read_barcodes(files);
+  raw.labels = read_label_table(o.labels_path, o.barcode_column, o.label_key, barcodes);  // fail fast
+  if (!o.donor_key.empty()) raw.donors = read_label_table(o.labels_path, o.barcode_column, o.donor_key, barcodes);
   TenxMatrix m = read_10x(files);
   raw.counts = std::move(m.counts);
   raw.genes = std::move(m.genes);
   raw.cells = std::move(m.barcodes);
   return raw;
+}
+
+// Keeps the cells whose `keep` flag is set (`kept` of them).
+void keep_cells(RawReference& raw, const std::vector<char>& keep, std::size_t kept) {
+  if (kept == keep.size()) return;
+  keep_rows(raw.counts, keep);
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    if (!keep[i]) continue;
+    if (out != i) {
+      raw.cells[out] = std::move(raw.cells[i]);
+      raw.labels[out] = std::move(raw.labels[i]);
+      if (!raw.donors.empty()) raw.donors[out] = std::move(raw.donors[i]);
+    }
+    ++out;
+  }
+  raw.cells.resize(out);
+  raw.labels.resize(out);
+  if (!raw.donors.empty()) raw.donors.resize(out);
 }
 
 void drop_unlabelled(RawReference& raw) {
@@ -59,21 +83,49 @@ void drop_unlabelled(RawReference& raw) {
   for (std::size_t i = 0; i < keep.size(); ++i) kept += keep[i] = !is_missing_label(raw.labels[i]);
   if (kept == 0)
     throw InputError(fmt::format("{}: all {} cells have a missing label; check the label column", raw.source, keep.size()));
-  if (kept == keep.size()) return;
-  log::warn("io", "{}: {} of {} cells have a missing label (empty, NA or NaN) and are dropped", raw.source,
-            keep.size() - kept, keep.size());
-  keep_rows(raw.counts, keep);
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < keep.size(); ++i) {
-    if (!keep[i]) continue;
-    if (out != i) {
-      raw.cells[out] = std::move(raw.cells[i]);
-      raw.labels[out] = std::move(raw.labels[i]);
-    }
-    ++out;
+  if (kept < keep.size()) {
+    log::warn("io", "{}: {} of {} cells have a missing label (empty, NA or NaN) and are dropped", raw.source,
+              keep.size() - kept, keep.size());
   }
-  raw.cells.resize(out);
-  raw.labels.resize(out);
+  keep_cells(raw, keep, kept);
+}
+
+// Cells without a donor are dropped (warned); with a list of donors, only their cells are kept.
+void select_donors(RawReference& raw, const ReferenceOptions& o) {
+  if (o.donor_key.empty()) {
+    if (!o.donors.empty()) throw UsageError("--donors needs --donor-key (the column that names each cell's donor)");
+    return;
+  }
+  std::set<std::string> present;
+  for (const auto& d : raw.donors) {
+    if (!is_missing_label(d)) present.insert(d);
+  }
+  std::vector<std::string> unknown;
+  for (const auto& d : o.donors) {
+    if (!present.count(d)) unknown.push_back(d);
+  }
+  if (!unknown.empty()) {
+    throw InputError(fmt::format("{}: --donors names {} not found in column '{}'; its donors are: {}", raw.source,
+                                 log::preview(unknown), o.donor_key,
+                                 log::preview(std::vector<std::string>(present.begin(), present.end()), 40)));
+  }
+  const std::set<std::string> wanted(o.donors.begin(), o.donors.end());
+  std::vector<char> keep(raw.cells.size());
+  std::size_t kept = 0, missing = 0;
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    const bool has_donor = !is_missing_label(raw.donors[i]);
+    missing += !has_donor;
+    kept += keep[i] = has_donor && (wanted.empty() || wanted.count(raw.donors[i]));
+  }
+  if (missing > 0) {
+    log::warn("io", "{}: {} of {} cells have no donor in column '{}' and are dropped", raw.source, missing,
+              keep.size(), o.donor_key);
+  }
+  if (kept == 0) throw InputError(fmt::format("{}: no cell left after selecting donors", raw.source));
+  if (!wanted.empty()) {
+    log::info("io", "{}: kept the {} cells of donors {}", raw.source, kept, log::preview(o.donors, 40));
+  }
+  keep_cells(raw, keep, kept);
 }
 
 void merge_duplicate_genes(RawReference& raw) {
@@ -113,12 +165,13 @@ void check_counts(const RawReference& raw) {
               m.rows);
 }
 
-Reference finish(RawReference&& raw) {
+Reference finish(RawReference&& raw, const ReferenceOptions& options) {
   if (raw.counts.rows == 0 || raw.counts.cols == 0 || raw.counts.nnz() == 0)
     throw InputError(fmt::format("{}: empty matrix ({} cells x {} genes, {} non-zero values); expected raw counts",
                                  raw.source, raw.counts.rows, raw.counts.cols, raw.counts.nnz()));
   check_counts(raw);
   drop_unlabelled(raw);
+  select_donors(raw, options);
   merge_duplicate_genes(raw);
   Reference ref;
   ref.source = raw.source;
@@ -129,6 +182,17 @@ Reference finish(RawReference&& raw) {
   for (std::size_t t = 0; t < ref.cell_types.size(); ++t) index[ref.cell_types[t]] = static_cast<std::int32_t>(t);
   ref.cell_type_of.reserve(raw.labels.size());
   for (const auto& l : raw.labels) ref.cell_type_of.push_back(index[l]);
+  if (!raw.donors.empty()) {
+    ref.donors = raw.donors;
+    std::sort(ref.donors.begin(), ref.donors.end());
+    ref.donors.erase(std::unique(ref.donors.begin(), ref.donors.end()), ref.donors.end());
+    std::map<std::string, std::int32_t> donor_index;
+    for (std::size_t d = 0; d < ref.donors.size(); ++d) donor_index[ref.donors[d]] = static_cast<std::int32_t>(d);
+    ref.donor_of.reserve(raw.donors.size());
+    for (const auto& d : raw.donors) ref.donor_of.push_back(donor_index[d]);
+    log::info("io", "{}: {} donors in column '{}': {}", raw.source, ref.donors.size(), options.donor_key,
+              log::preview(ref.donors, 40));
+  }
   ref.counts = std::move(raw.counts);
   ref.genes = std::move(raw.genes);
   ref.cells = std::move(raw.cells);
@@ -149,7 +213,7 @@ Reference read_reference(const ReferenceOptions& options) {
   bool h5ad = !fs::is_directory(options.path, ec) && ends_with(to_lower(options.path), ".h5ad");
   RawReference raw = h5ad ? read_h5ad_reference(options) : read_10x_reference(options);
   raw.source = options.path;
-  return finish(std::move(raw));
+  return finish(std::move(raw), options);
 }
 
 }  // namespace blue

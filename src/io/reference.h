@@ -13,6 +13,12 @@ struct ReferenceOptions {
   std::string barcode_column;  // column of labels_path holding barcodes; "" = the first column
   std::string layer;           // h5ad matrix: "" = X, "raw" = raw/X, otherwise layers/<layer>
   std::string gene_column;     // h5ad var column holding gene names; "" = the var index
+  // Obs column (h5ad) or column of labels_path naming each cell's donor (patient, sample); "" = none.
+  // Cells with a missing donor are dropped with a counted warning.
+  std::string donor_key;
+  // Keep only the cells of these donors (needs donor_key); a name the column lacks is an InputError
+  // listing the donors there are.
+  std::vector<std::string> donors;
 };
 
 // Reads the counts (never densified), the gene names (duplicates summed with a warning) and the labels

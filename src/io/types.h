@@ -34,6 +34,10 @@ struct Reference {
   std::vector<std::string> cells;      // row names (barcodes)
   std::vector<std::string> cell_types; // sorted unique labels
   std::vector<std::int32_t> cell_type_of;  // per cell, index into cell_types
+  // With a donor key (ReferenceOptions::donor_key) only, else empty: sorted unique donor names and, per
+  // cell, the index of its donor.
+  std::vector<std::string> donors;
+  std::vector<std::int32_t> donor_of;
 
   std::size_t n_cells() const { return cells.size(); }
   std::size_t n_genes() const { return genes.size(); }
@@ -60,6 +64,7 @@ struct SampleTable {
 struct DenseAnnData {
   std::vector<std::string> obs_names;
   std::vector<std::string> var_names;
+  std::map<std::string, std::vector<std::string>> obs_strings;  // string columns of obs, one value per obs
   MatrixF X;                                   // obs x var
   std::map<std::string, MatrixF> layers;       // each obs x var
   std::map<std::string, MatrixF> obsm;         // each obs x anything

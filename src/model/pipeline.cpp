@@ -10,6 +10,7 @@
 #include "io/genes.h"
 #include "io/h5ad.h"
 #include "io/tables.h"
+#include "model/allocation.h"
 #include "model/cohort.h"
 #include "simulate/markers.h"
 #include "simulate/normalize.h"
@@ -67,12 +68,19 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"select_best_by", t.select_by_proportion ? "proportion" : "total"},
           {"platform_noise", t.platform_noise},
           {"depth", t.depth},
-          {"device", t.device}};
+          {"device", t.device},
+          {"donor_key", c.reference.donor_key},
+          {"donor_sampling", c.donor_sampling},
+          {"donors", c.reference.donors}};
 }
 
 TrainingSet simulate_split(const Reference& ref, const Panel& panel, const CellSplit& split, Split which,
-                           SimulationOptions options) {
-  Pseudobulk pb = simulate(ref, panel.columns, split.pools[static_cast<int>(which)], options);
+                           SimulationOptions options, bool by_donor) {
+  const auto& pools = split.pools[static_cast<int>(which)];
+  // With donors, every sample comes from one donor: the network sees how a type's profile varies between
+  // people, not only between random draws of the same cells.
+  Pseudobulk pb = !by_donor ? simulate(ref, panel.columns, pools, options)
+                             : simulate_donors(ref, panel.columns, pools_by_donor(ref, pools), options);
   log::info("train", "{} pseudobulk: {} samples x {} genes", split_name(which), pb.n_samples(), pb.genes.size());
   return make_training_set(std::move(pb));
 }
@@ -222,12 +230,13 @@ nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet
 TrainedModel train_from_reference(const Reference& ref, const TrainConfig& config) {
   Panel panel = choose_panel(ref, config.genes_path);
   CellSplit split = split_cells(ref, config.split_seed);
+  const bool by_donor = !ref.donor_of.empty() && config.donor_sampling == "one";
   SimulationOptions sim = config.simulation;
   sim.seed = config.train.seed;
-  TrainingSet train = simulate_split(ref, panel, split, Split::kTrain, sim);
+  TrainingSet train = simulate_split(ref, panel, split, Split::kTrain, sim, by_donor);
   sim.samples = config.validation_samples;
   sim.seed = config.train.seed + 1;  // validation draws are independent of the training draws
-  TrainingSet val = simulate_split(ref, panel, split, Split::kValidation, sim);
+  TrainingSet val = simulate_split(ref, panel, split, Split::kValidation, sim, by_donor);
 
   Architecture arch = config.arch;
   arch.genes = static_cast<int>(panel.genes.size());
@@ -274,7 +283,7 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   m.info.meta["best_epoch"] = r.best_epoch;
   m.info.meta["interrupted"] = r.interrupted;
   sim.seed = config.train.seed + 2;
-  TrainingSet test = simulate_split(ref, panel, split, Split::kTest, sim);
+  TrainingSet test = simulate_split(ref, panel, split, Split::kTest, sim, by_donor);
   Prediction on_test = m.network.predict(test.x);
   m.info.meta["test_split"] = evaluate_on_split(on_test, test, m.info.genes, m.info.cell_types);
   m.info.meta["test_split"]["reconstruction_distance"] = distance_summary(
@@ -368,116 +377,31 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
                 bias.cwiseAbs().mean());
     }
     d.rna_fractions = rna_fractions(p.proportions, profiles.library_size);
+    // The diagnostics judge the network's own GEPs: the allocated ones rebuild the bulk exactly.
     Reconstruction rec = reconstruct(d.input, p.proportions, p.gep, profiles.panel_size(), profiles.mean_counts);
     d.reconstruction_distance = std::move(rec.distance);
     d.reconstruction_r = std::move(rec.pearson);
     d.reference_distance = std::move(rec.reference_distance);
     find_unexplained_genes(model, bulk, d);
+    const bool reference_prior_used = options.gep_mode == GepMode::kReference;
+    Allocation a = allocate(d.input, p.proportions, profiles.panel_size(),
+                            reference_prior_used ? reference_prior(profiles.mean_counts, d.input.rows()) : p.gep);
+    d.share = std::move(a.share);
+    if (options.gep_mode != GepMode::kNetwork) p.gep = std::move(a.gep);
+    d.gep_mode = options.gep_mode;
   } else {
-    log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions or "
-              "reconstruction diagnostics; retrain to get them");
+    if (options.gep_mode != GepMode::kNetwork) {
+      throw UsageError(fmt::format("--gep-mode {} needs a model that keeps the reference profiles (early blue 0.1.0 "
+                                   "models do not); retrain the model or pass --gep-mode network",
+                                   gep_mode_name(options.gep_mode)));
+    }
+    log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions, "
+              "reconstruction diagnostics or GEP shares; retrain to get them");
   }
   d.proportions = std::move(p.proportions);
   d.gep = std::move(p.gep);
   d.flagged = flag_samples(d, model.info.meta);
   return d;
-}
-
-std::vector<std::string> file_names_for(const std::vector<std::string>& types) {
-  std::vector<std::string> names;
-  std::set<std::string> used;
-  for (const auto& t : types) {
-    std::string s = t.empty() ? "type" : t;
-    for (char& ch : s) {
-      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') ch = '_';
-    }
-    if (s == "." || s == "..") s = "_";
-    std::string unique = s;
-    for (int i = 2; used.count(unique); ++i) unique = s + "_" + std::to_string(i);
-    used.insert(unique);
-    names.push_back(unique);
-  }
-  return names;
-}
-
-namespace {
-
-// DIR/diagnostics.tsv (one row per sample) and, with the transcriptome profiles, DIR/unexplained_genes.tsv
-// (one row per sample and listed gene).
-void write_diagnostics(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
-  const bool unexplained = !d.unexplained.count.empty();
-  std::vector<std::string> columns = {"reconstruction_distance", "reconstruction_r", "reference_distance"};
-  if (unexplained) columns.insert(columns.end(), {"unexplained_genes", "unexplained_fraction"});
-  columns.push_back("flagged");
-  SampleTable diag{"", d.samples, columns, Eigen::MatrixXd(d.samples.size(), columns.size())};
-  for (std::size_t i = 0; i < d.samples.size(); ++i) {
-    std::vector<double> v = {d.reconstruction_distance[i], d.reconstruction_r[i], d.reference_distance[i]};
-    if (unexplained) v.insert(v.end(), {static_cast<double>(d.unexplained.count[i]), d.unexplained.fraction[i]});
-    v.push_back(d.flagged[i] ? 1.0 : 0.0);
-    for (std::size_t c = 0; c < v.size(); ++c) diag.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = v[c];
-  }
-  write_sample_table(out, dir + "/diagnostics.tsv", diag);
-  if (!unexplained) return;
-  std::string text = "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n";
-  for (std::size_t i = 0; i < d.samples.size(); ++i) {
-    int rank = 0;
-    for (const auto& g : d.unexplained.genes[i]) {
-      const auto j = static_cast<std::size_t>(g.gene);
-      const double ceiling = d.ceiling.ceiling_cpm[static_cast<Eigen::Index>(j)];
-      const std::int32_t type = d.ceiling.top_type[j];
-      text += fmt::format("{}\t{}\t{}\t{:.6g}\t{:.6g}\t{}\t{:.4g}\n", d.samples[i], ++rank, d.ceiling.genes[j], g.bulk_cpm,
-                          ceiling, type >= 0 ? d.cell_types[static_cast<std::size_t>(type)] : "",
-                          ceiling > 0 ? g.bulk_cpm / ceiling : INFINITY);
-    }
-  }
-  out.write_text(dir + "/unexplained_genes.tsv", text);
-}
-
-}  // namespace
-
-void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
-  const auto K = d.cell_types.size();
-  SampleTable props{"", d.samples, d.cell_types, d.proportions.cast<double>()};
-  write_sample_table(out, dir + "/proportions.tsv", props);
-  if (d.rna_fractions.size() > 0) {
-    write_sample_table(out, dir + "/rna_fractions.tsv", {"", d.samples, d.cell_types, d.rna_fractions.cast<double>()});
-  }
-  if (!d.reconstruction_distance.empty()) write_diagnostics(out, dir, d);
-  if (d.gene_bias.size() > 0) {
-    ExpressionTable bias{"", d.genes, {"bias_log2"}, d.gene_bias};
-    write_expression_table(out, dir + "/gene_bias.tsv", bias);
-  }
-
-  DenseAnnData a;
-  a.obs_names = d.samples;
-  a.var_names = d.genes;
-  a.X = d.input;
-  a.obsm["proportions"] = d.proportions;
-  a.uns_strings["proportions_columns"] = d.cell_types;
-  a.uns_strings["cell_types"] = d.cell_types;
-  std::vector<std::string> names = file_names_for(d.cell_types);
-  for (std::size_t k = 0; k < K; ++k) {
-    std::string layer = d.cell_types[k];
-    std::replace(layer.begin(), layer.end(), '/', '_');  // '/' would nest HDF5 groups
-    a.layers[layer] = d.gep[k];
-    MatrixF cpm = d.gep[k];
-    denormalize_profiles(cpm);
-    a.layers[layer + "_cpm"] = std::move(cpm);
-  }
-  // gep/<type>.tsv: formatted in parallel (the slow part for large cohorts), a few types at a time to bound
-  // memory; the values are floats, printed as the shortest text that reads back as the same float.
-  const std::size_t chunk = static_cast<std::size_t>(std::max(threads(), 1));
-  for (std::size_t first = 0; first < K; first += chunk) {
-    const std::size_t n = std::min(chunk, K - first);
-    std::vector<std::string> text(n);
-    parallel_for(static_cast<std::ptrdiff_t>(n), [&](std::ptrdiff_t i) {
-      const std::size_t k = first + static_cast<std::size_t>(i);
-      text[static_cast<std::size_t>(i)] = format_expression_table(
-          {"", d.genes, d.samples, d.gep[k].transpose().cast<double>()}, true);
-    });
-    for (std::size_t i = 0; i < n; ++i) out.write_text(dir + "/gep/" + names[first + i] + ".tsv", text[i]);
-  }
-  write_h5ad(out, dir + "/gep.h5ad", a);
 }
 
 }  // namespace blue::model

@@ -9,6 +9,7 @@
 #include "analysis/unexplained.h"
 #include "io/reference.h"
 #include "io/types.h"
+#include "model/allocation.h"
 #include "model/model_file.h"
 #include "model/trainer.h"
 #include "simulate/simulate.h"
@@ -28,6 +29,8 @@ struct TrainConfig {
   int validation_samples = defaults::kValidationSamples;
   std::uint64_t split_seed = defaults::kSplitSeed;
   std::string preset = "full";
+  // With donors in the reference: "one" draws every pseudobulk sample from one donor, "mixed" from all.
+  std::string donor_sampling = "one";
 };
 
 struct TrainedModel {
@@ -56,6 +59,9 @@ struct DeconvolveOptions {
   // "correct": divide every gene by its estimated bias; "impute": replace only the genes whose |bias|
   // exceeds defaults::kExtremeGeneBias by the value the reference expects (they are left out, in effect).
   std::string adapt_mode = "correct";
+  // What the GEPs are (allocation.h): the network's, or the bulk allocated among the types with the
+  // network's GEPs (posterior) or the reference's profiles (reference) as the prior.
+  GepMode gep_mode = GepMode::kNetwork;
 };
 
 struct Deconvolution {
@@ -64,6 +70,11 @@ struct Deconvolution {
   MatrixF proportions;       // samples x types: cell fractions
   MatrixF rna_fractions;     // samples x types: fractions of the RNA (cell fractions x mean library size)
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
+  GepMode gep_mode = GepMode::kNetwork;
+  // Per type: samples x genes, the share of each gene's bulk signal the type accounts for (allocation.h),
+  // with the prior of gep_mode (the network's GEPs for network and posterior); empty for models without
+  // reference profiles.
+  std::vector<MatrixF> share;
   std::vector<double> reconstruction_distance, reconstruction_r, reference_distance;  // per sample (cohort.h)
   // Genes no reference type explains (analysis/unexplained.h); empty for models without the transcriptome
   // profiles (trained before blue 0.3.0).

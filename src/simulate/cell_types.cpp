@@ -63,9 +63,10 @@ void keep_rows(Reference& ref, const std::vector<char>& keep, std::vector<std::i
   out.cols = ref.counts.cols;
   out.indptr.push_back(0);
   std::vector<std::string> cells;
-  std::vector<std::int32_t> types;
+  std::vector<std::int32_t> types, donors;
   for (std::int64_t r = 0; r < ref.counts.rows; ++r) {
     if (!keep[r]) continue;
+    if (!ref.donor_of.empty()) donors.push_back(ref.donor_of[r]);
     for (std::int64_t j = ref.counts.indptr[r]; j < ref.counts.indptr[r + 1]; ++j) {
       out.indices.push_back(ref.counts.indices[j]);
       out.data.push_back(ref.counts.data[j]);
@@ -77,6 +78,7 @@ void keep_rows(Reference& ref, const std::vector<char>& keep, std::vector<std::i
   out.rows = static_cast<std::int64_t>(cells.size());
   ref.counts = std::move(out);
   ref.cells = std::move(cells);
+  if (!ref.donor_of.empty()) ref.donor_of = std::move(donors);
   type_of = std::move(types);
 }
 

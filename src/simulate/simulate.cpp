@@ -57,9 +57,12 @@ void drop_random_types(Rng& rng, std::vector<double>& p) {
   for (double& v : p) v /= sum;
 }
 
+using Pools = std::vector<std::vector<std::int64_t>>;  // per type: row indices of the reference
+
 struct SimulationContext {
   const Reference& ref;
-  const std::vector<std::vector<std::int64_t>>& pools;
+  const std::vector<Pools>& pool_sets;       // one per donor (a single one without donors)
+  std::vector<std::int32_t> pool_of_sample;  // empty: pool_sets[0] for every sample
   const SimulationOptions& options;
   std::vector<std::int32_t> column_of;  // reference column -> output column, -1 if not simulated
   std::size_t n_genes;
@@ -68,13 +71,25 @@ struct SimulationContext {
 
 // Draws sample `i` into row i of the outputs.
 void simulate_sample(const SimulationContext& ctx, std::size_t i, const Design& design, Pseudobulk& out) {
-  const std::size_t k_types = ctx.pools.size();
+  const Pools& pools = ctx.pool_sets[ctx.pool_of_sample.empty() ? 0 : static_cast<std::size_t>(ctx.pool_of_sample[i])];
+  const std::size_t k_types = pools.size();
   const std::size_t g_genes = ctx.n_genes;
   Rng rng(ctx.options.seed, i + 1);
   std::vector<double> alpha(k_types, 1.0);
   if (design.dominant >= 0) alpha[design.dominant] = design.alpha;
   std::vector<double> p = dirichlet(rng, alpha);
   if (i < ctx.n_sparse) drop_random_types(rng, p);
+  if (!ctx.pool_of_sample.empty()) {  // a donor lacks some types: they are absent from its samples
+    double kept = 0.0;
+    for (std::size_t k = 0; k < k_types; ++k) {
+      if (pools[k].empty()) p[k] = 0.0;
+      kept += p[k];
+    }
+    if (!(kept > 0)) {  // only absent types were drawn (sparse samples): the donor's own types, evenly
+      for (std::size_t k = 0; k < k_types; ++k) p[k] = pools[k].empty() ? 0.0 : 1.0, kept += p[k];
+    }
+    for (double& v : p) v /= kept;
+  }
 
   std::vector<double> sums(k_types * g_genes, 0.0);
   std::vector<std::int64_t> drawn(k_types, 0);
@@ -84,7 +99,7 @@ void simulate_sample(const SimulationContext& ctx, std::size_t i, const Design& 
     if (p[k] <= 0.0) continue;
     drawn[k] = static_cast<std::int64_t>(std::ceil(ctx.options.cells_per_sample * p[k]));
     total += drawn[k];
-    const auto& pool = ctx.pools[k];
+    const auto& pool = pools[k];
     double* acc = sums.data() + k * g_genes;
     for (std::int64_t c = 0; c < drawn[k]; ++c) {
       const std::int64_t row = pool[rng.below(pool.size())];
@@ -107,12 +122,17 @@ void simulate_sample(const SimulationContext& ctx, std::size_t i, const Design& 
 }
 
 void check_inputs(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
-                  const std::vector<std::vector<std::int64_t>>& pools, const SimulationOptions& options) {
-  if (pools.size() != ref.n_types() || pools.empty()) {
-    throw InternalError(fmt::format("simulate: {} cell pools for {} cell types", pools.size(), ref.n_types()));
+                  const std::vector<Pools>& pool_sets, const SimulationOptions& options) {
+  if (pool_sets.empty()) throw InternalError("simulate: no cell pools");
+  for (const auto& pools : pool_sets) {
+    if (pools.size() != ref.n_types() || pools.empty()) {
+      throw InternalError(fmt::format("simulate: {} cell pools for {} cell types", pools.size(), ref.n_types()));
+    }
   }
-  for (std::size_t k = 0; k < pools.size(); ++k) {
-    if (pools[k].empty()) {
+  for (std::size_t k = 0; k < ref.n_types(); ++k) {
+    bool found = false;
+    for (const auto& pools : pool_sets) found = found || !pools[k].empty();
+    if (!found) {
       throw InputError(fmt::format("{}: no cell of type '{}' in the pool to simulate from; drop the type with "
                                    "--exclude-types or merge it with --merge-types",
                                    ref.source, ref.cell_types[k]));
@@ -130,21 +150,19 @@ void check_inputs(const Reference& ref, const std::vector<std::int32_t>& gene_co
   }
 }
 
-}  // namespace
-
-std::size_t simulated_sample_count(int samples, std::size_t n_types) {
-  if (n_types == 0) return static_cast<std::size_t>(samples);
-  return static_cast<std::size_t>(samples) + n_types * 3 * extra_per_type_and_alpha(samples, n_types);
-}
-
-Pseudobulk simulate(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
-                    const std::vector<std::vector<std::int64_t>>& pools, const SimulationOptions& options) {
-  check_inputs(ref, gene_columns, pools, options);
-  const std::size_t k_types = pools.size();
+Pseudobulk simulate_pools(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
+                          const std::vector<Pools>& pool_sets, const SimulationOptions& options) {
+  check_inputs(ref, gene_columns, pool_sets, options);
+  const std::size_t k_types = ref.n_types();
   const std::vector<Design> designs = shuffled_designs(options, k_types);
   const std::size_t n = designs.size();
 
-  SimulationContext ctx{ref, pools, options, std::vector<std::int32_t>(ref.counts.cols, -1), gene_columns.size(), 0};
+  SimulationContext ctx{ref, pool_sets, {}, options, std::vector<std::int32_t>(ref.counts.cols, -1),
+                        gene_columns.size(), 0};
+  if (pool_sets.size() > 1) {
+    ctx.pool_of_sample.resize(n);
+    for (std::size_t i = 0; i < n; ++i) ctx.pool_of_sample[i] = static_cast<std::int32_t>(i % pool_sets.size());
+  }
   for (std::size_t g = 0; g < gene_columns.size(); ++g) ctx.column_of[gene_columns[g]] = static_cast<std::int32_t>(g);
   if (options.sparse_fraction > 0.0) {
     if (k_types < 2) {
@@ -175,6 +193,47 @@ Pseudobulk simulate(const Reference& ref, const std::vector<std::int32_t>& gene_
     simulate_sample(ctx, static_cast<std::size_t>(i), designs[i], out);
   });
   return out;
+}
+
+}  // namespace
+
+std::size_t simulated_sample_count(int samples, std::size_t n_types) {
+  if (n_types == 0) return static_cast<std::size_t>(samples);
+  return static_cast<std::size_t>(samples) + n_types * 3 * extra_per_type_and_alpha(samples, n_types);
+}
+
+Pseudobulk simulate(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
+                    const std::vector<std::vector<std::int64_t>>& pools, const SimulationOptions& options) {
+  return simulate_pools(ref, gene_columns, {pools}, options);
+}
+
+DonorPools pools_by_donor(const Reference& ref, const std::vector<std::vector<std::int64_t>>& pools) {
+  if (ref.donor_of.size() != ref.n_cells()) {
+    throw InternalError("pools_by_donor: the reference has no donor per cell (read it with a donor key)");
+  }
+  std::vector<Pools> all(ref.donors.size(), Pools(pools.size()));
+  for (std::size_t k = 0; k < pools.size(); ++k) {
+    for (auto row : pools[k]) all[static_cast<std::size_t>(ref.donor_of[static_cast<std::size_t>(row)])][k].push_back(row);
+  }
+  DonorPools out;
+  for (std::size_t d = 0; d < all.size(); ++d) {
+    bool any = false;
+    for (const auto& p : all[d]) any = any || !p.empty();
+    if (!any) continue;
+    out.names.push_back(ref.donors[d]);
+    out.pools.push_back(std::move(all[d]));
+  }
+  return out;
+}
+
+Pseudobulk simulate_donors(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
+                           const DonorPools& donors, const SimulationOptions& options) {
+  if (donors.pools.empty()) throw InputError(ref.source + ": no donor has cells in the pool to simulate from");
+  log::info("simulate", "every sample drawn from one of {} donors: {}", donors.names.size(), log::preview(donors.names, 40));
+  Pseudobulk pb = simulate_pools(ref, gene_columns, donors.pools, options);
+  pb.donor.resize(pb.n_samples());
+  for (std::size_t i = 0; i < pb.n_samples(); ++i) pb.donor[i] = donors.names[i % donors.names.size()];
+  return pb;
 }
 
 std::vector<std::int32_t> reference_gene_columns(const Reference& ref, const std::vector<std::string>& genes) {
@@ -216,6 +275,7 @@ DenseAnnData pseudobulk_to_anndata(const Pseudobulk& pb) {
   a.X = pb.bulk;
   a.obsm["proportions"] = pb.proportions;
   a.uns_strings["cell_types"] = pb.cell_types;
+  if (!pb.donor.empty()) a.obs_strings["donor"] = pb.donor;
   for (std::size_t k = 0; k < pb.cell_types.size(); ++k) {
     std::string name = pb.cell_types[k];
     std::replace(name.begin(), name.end(), '/', '_');

@@ -49,6 +49,7 @@ struct Pseudobulk {
   MatrixF proportions;                  // samples x types: fractions of the cells actually drawn
   std::vector<MatrixF> gep;             // per type: samples x genes, mean of that type's drawn cells
                                         // (zero row where the type was not drawn)
+  std::vector<std::string> donor;       // per sample, the donor its cells came from (simulate_donors only)
   std::size_t n_samples() const { return static_cast<std::size_t>(bulk.rows()); }
 };
 
@@ -66,6 +67,21 @@ std::size_t simulated_sample_count(int samples, std::size_t n_types);
 Pseudobulk simulate(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
                     const std::vector<std::vector<std::int64_t>>& pools, const SimulationOptions& options);
 
+// The cells of `pools` (per type, as in CellSplit::pools[split]) split by donor (needs ref.donor_of):
+// pools[d][k] = the cells of donor names[d] and type k. Donors without a cell in `pools` are left out.
+struct DonorPools {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::vector<std::int64_t>>> pools;
+};
+DonorPools pools_by_donor(const Reference& ref, const std::vector<std::vector<std::int64_t>>& pools);
+
+// simulate() with every sample drawn from the cells of one donor: sample i of the shuffled design takes
+// donor i mod D (so every donor gets the same number of samples, whatever the design). Types the donor
+// lacks get proportion 0 and the others are renormalised before cells are drawn; Pseudobulk::donor names
+// each sample's donor. Every type needs cells in some donor, else InputError.
+Pseudobulk simulate_donors(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
+                           const DonorPools& donors, const SimulationOptions& options);
+
 // The reference columns of `genes` (exact names). Genes the reference lacks: InputError listing them.
 std::vector<std::int32_t> reference_gene_columns(const Reference& ref, const std::vector<std::string>& genes);
 // 0, 1, ..., n_genes - 1.
@@ -73,7 +89,8 @@ std::vector<std::int32_t> all_gene_columns(const Reference& ref);
 
 // The .h5ad layout of `blue simulate`: X = bulk, obs names sample_0.., var = genes,
 // obsm/proportions, uns/cell_types (order of the proportion columns and of the layers),
-// layers/<cell type> = GEP ('/' in a type name becomes '_': HDF5 paths cannot hold it).
+// layers/<cell type> = GEP ('/' in a type name becomes '_': HDF5 paths cannot hold it), obs/donor when
+// the samples were drawn by donor.
 DenseAnnData pseudobulk_to_anndata(const Pseudobulk& pb);
 
 }  // namespace blue
