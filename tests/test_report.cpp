@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "report/gep_share_section.h"
 #include "report/html.h"
 #include "report/plots.h"
 #include "report/report.h"
@@ -38,6 +39,11 @@ DenseAnnData two_type_gep() {
   a.layers["A_cpm"] = A.unaryExpr([](float v) { return std::exp2(v) - 1; });
   a.layers["B_x"] = B;  // type "B/x": blue deconvolve replaces '/' in layer names
   a.layers["B_x_cpm"] = B.unaryExpr([](float v) { return std::exp2(v) - 1; });
+  MatrixF share(2, 3);
+  share << 0.9f, 0.5f, 0.01f,  //
+      0.7f, 0.4f, 0.03f;
+  a.layers["A_share"] = share;
+  a.layers["B_x_share"] = MatrixF::Ones(2, 3) - share;
   a.uns_strings["cell_types"] = {"A", "B/x"};
   return a;
 }
@@ -126,7 +132,7 @@ TEST(ReportGep, LayersFromCellTypesAndWithout) {
   auto layers = gep_type_layers(a, "gep.h5ad");
   ASSERT_EQ(layers.size(), 2u);
   EXPECT_EQ(layers[1], (std::pair<std::string, std::string>{"B/x", "B_x"}));
-  a.uns_strings.clear();  // without the list: every layer except the _cpm twins
+  a.uns_strings.clear();  // without the list: every layer except the _cpm and _share twins
   layers = gep_type_layers(a, "gep.h5ad");
   ASSERT_EQ(layers.size(), 2u);
   EXPECT_EQ(layers[0].first, "A");
@@ -139,6 +145,24 @@ TEST(ReportGep, LayersFromCellTypesAndWithout) {
     EXPECT_TRUE(contains(e.what(), "gep.h5ad")) << e.what();
     EXPECT_TRUE(contains(e.what(), "'C'")) << e.what();
   }
+}
+
+// Medians over the two samples: A's shares 0.8, 0.45, 0.02 (g1 identifiable, g3 mostly prior); B's the rest.
+TEST(ReportGep, SharesSayWhichGenesEachTypeAccountsFor) {
+  DenseAnnData a = two_type_gep();
+  const auto s = summarise_shares(a, gep_type_layers(a, "gep.h5ad"));
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].type, "A");
+  EXPECT_EQ(s[0].identifiable, 1u);
+  EXPECT_EQ(s[0].prior_only, 1u);
+  EXPECT_TRUE(contains(s[0].top.front(), "g1")) << s[0].top.front();
+  EXPECT_EQ(s[1].type, "B/x");
+  EXPECT_EQ(s[1].identifiable, 2u);  // g2 (0.6, 0.5) and g3
+  EXPECT_EQ(s[1].prior_only, 0u);
+  EXPECT_TRUE(contains(share_section(s, 3), "mostly the prior"));
+  a.layers.erase("A_share");
+  a.layers.erase("B_x_share");
+  EXPECT_TRUE(summarise_shares(a, gep_type_layers(a, "gep.h5ad")).empty());  // older outputs: no section
 }
 
 TEST(ReportGep, TopMarkersAreHighestRelativeToOtherTypes) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "report/gep_share_section.h"
 #include "report/html.h"
 #include "report/svg.h"
 #include "util/error.h"
@@ -93,6 +94,7 @@ std::string heatmap_section(const ReportInputs& in) {
       in.markers_per_type));
   if (in.gep->obs_names.size() > in.max_heatmap_samples)
     body += html_note(fmt::format("Showing the first {} of {} samples.", in.max_heatmap_samples, in.gep->obs_names.size()));
+  body += share_section(summarise_shares(*in.gep, gep_type_layers(*in.gep, in.gep_path)), in.gep->var_names.size());
   return body;
 }
 
@@ -174,7 +176,9 @@ std::vector<std::pair<std::string, std::string>> gep_type_layers(const DenseAnnD
     }
   } else {
     for (const auto& [name, layer] : a.layers)
-      if (!(ends_with(name, "_cpm") && a.layers.count(name.substr(0, name.size() - 4)))) out.emplace_back(name, name);
+      if (!((ends_with(name, "_cpm") && a.layers.count(name.substr(0, name.size() - 4))) ||
+            (ends_with(name, "_share") && a.layers.count(name.substr(0, name.size() - 6)))))
+        out.emplace_back(name, name);
   }
   if (out.empty())
     throw InputError(fmt::format("{}: no cell-type layers; expected one layer per cell type (obs = samples, var = "
