@@ -212,3 +212,39 @@ TEST_F(ModelCli, PosteriorGepsAreTheTypesSharesOfTheBulk) {
     }
   }
 }
+
+// --mrna-content: proportions_uncalibrated.tsv is the network's answer, proportions.tsv the calibrated one;
+// bulk measurements give monocytes about 2x the mRNA of CD4 T cells, pbmc3k's UMIs only 1.1x, so the
+// monocytes' share falls relative to naive CD4 T in every sample.
+TEST_F(ModelCli, MrnaContentCalibratesTheFractions) {
+  const std::string root = BLUE_SOURCE_DIR;
+  const std::string base = "deconvolve -m " + quote(*dir_ / "model.blue") + " -b " +
+                           quote(example("finotello_bulk.tsv.gz")) + " --threads 2 --mrna-content " +
+                           quote(root + "/data/mrna_content_immune.tsv");
+  auto r = run_blue(base + " --mrna-map " + quote(root + "/data/mrna_map_pbmc3k.tsv") + " -o " + quote(*dir_ / "mrna"),
+                    *dir_ / "mrna.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("Platelet"), std::string::npos) << r.err;  // unmapped, said so
+  if (!std::filesystem::exists(*dir_ / "gep_network/proportions.tsv")) {
+    ASSERT_EQ(run_blue("deconvolve -m " + quote(*dir_ / "model.blue") + " -b " + quote(example("finotello_bulk.tsv.gz")) +
+                           " --threads 2 -o " + quote(*dir_ / "gep_network"),
+                       *dir_ / "plain.err").code, 0);
+  }
+  EXPECT_EQ(slurp(*dir_ / "mrna/proportions_uncalibrated.tsv"), slurp(*dir_ / "gep_network/proportions.tsv"));
+  SampleTable p = read_sample_table(*dir_ / "mrna/proportions_uncalibrated.tsv", "p");
+  SampleTable q = read_sample_table(*dir_ / "mrna/proportions.tsv", "q");
+  const auto col = [&](const std::string& t) { return std::find(p.columns.begin(), p.columns.end(), t) - p.columns.begin(); };
+  const auto mono = col("CD14+ Mono"), t = col("Naive CD4 T");
+  for (Eigen::Index i = 0; i < q.values.rows(); ++i) {
+    EXPECT_NEAR(q.values.row(i).sum(), 1.0, 1e-5);
+    EXPECT_LT(q.values(i, mono) / p.values(i, mono), 0.8 * q.values(i, t) / p.values(i, t)) << p.samples[static_cast<std::size_t>(i)];
+  }
+  // A map onto a row the table lacks: exit 2, nothing written.
+  ScratchDir bad("blue_mrna_bad");
+  const std::string map = bad / "map.tsv";
+  std::ofstream(map) << "cell_type\tcontent_type\nB\tPlasma.cells\n";
+  r = run_blue(base + " --mrna-map " + quote(map) + " -o " + quote(bad / "out"), bad / "err");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("Plasma.cells"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(bad / "out/proportions.tsv"));
+}

@@ -32,6 +32,9 @@ void run(const DeconvolveArgs& a) {
     throw UsageError("--device cuda: this LibTorch " + model::torch_version() +
                      " has no CUDA support or no GPU is visible; use --device cpu");
   }
+  if (!a.options.mrna_map.empty() && a.options.mrna_content.empty()) {
+    throw UsageError("--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too");
+  }
   model::set_torch_threads(threads());
   std::vector<model::LoadedModel> models;
   for (const auto& path : a.model_paths) models.push_back(model::load_model(path, a.device));
@@ -58,6 +61,11 @@ void run(const DeconvolveArgs& a) {
   prov.set("cell_types", d.cell_types);
   prov.set("adapt_rounds", options.adapt_rounds);
   prov.set("gep_mode", a.gep_mode);
+  if (!options.mrna_content.empty()) {
+    prov.add_input("mrna_content", options.mrna_content);
+    if (!options.mrna_map.empty()) prov.add_input("mrna_map", options.mrna_map);
+    prov.set("mrna_content_unmapped_types", d.unmapped_content_types);
+  }
   prov.set("flagged_samples", static_cast<std::size_t>(std::count(d.flagged.begin(), d.flagged.end(), true)));
   prov.set("model_training", m.info.meta.value("training", nlohmann::json::object()));
   commit_outputs(out, prov, a.out_dir + "/provenance.json", "deconvolve");
@@ -93,6 +101,13 @@ void register_deconvolve(CLI::App& app) {
                   "the bulk exactly); reference = the same allocation with the reference's mean profiles as prior")
       ->check(CLI::IsMember({"network", "posterior", "reference"}))
       ->default_val(defaults::kGepMode);
+  cmd->add_option("--mrna-content", a->options.mrna_content,
+                  "Calibrate the cell fractions by bulk mRNA per cell: TSV with a first column of cell types and a "
+                  "column mrna_content (e.g. data/mrna_content_immune.tsv); proportions.tsv then holds the "
+                  "calibrated fractions, proportions_uncalibrated.tsv the network's");
+  cmd->add_option("--mrna-map", a->options.mrna_map,
+                  "Map the model's cell types onto rows of --mrna-content: TSV with columns cell_type, content_type "
+                  "(e.g. data/mrna_map_pbmc3k.tsv); without it types are matched by name");
   cmd->add_option("--batch-size", a->options.batch_size, "Samples per forward pass")
       ->check(CLI::PositiveNumber)
       ->default_val(defaults::kPredictBatch);

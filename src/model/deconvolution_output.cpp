@@ -71,6 +71,10 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
   const auto K = d.cell_types.size();
   SampleTable props{"", d.samples, d.cell_types, d.proportions.cast<double>()};
   write_sample_table(out, dir + "/proportions.tsv", props);
+  if (d.uncalibrated.size() > 0) {
+    write_sample_table(out, dir + "/proportions_uncalibrated.tsv",
+                       {"", d.samples, d.cell_types, d.uncalibrated.cast<double>()});
+  }
   if (d.rna_fractions.size() > 0) {
     write_sample_table(out, dir + "/rna_fractions.tsv", {"", d.samples, d.cell_types, d.rna_fractions.cast<double>()});
   }

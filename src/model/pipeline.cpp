@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analysis/evaluate.h"
+#include "analysis/mrna_content.h"
 #include "io/genes.h"
 #include "io/h5ad.h"
 #include "io/tables.h"
@@ -205,6 +206,30 @@ void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bul
   d.unexplained = find_unexplained(d.ceiling, bulk.values);
 }
 
+// Cell fractions from the RNA shares the network reads, with bulk mRNA contents instead of the
+// reference's library sizes (analysis/mrna_content.h).
+void calibrate_by_mrna_content(const LoadedModel& model, const DeconvolveOptions& options, Deconvolution& d) {
+  if (!model.info.meta.contains("reference_profiles")) {
+    throw UsageError("--mrna-content needs a model that keeps the reference's library sizes (early blue 0.1.0 models "
+                     "do not); retrain the model or drop --mrna-content");
+  }
+  const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
+  const MrnaCalibration c = mrna_calibration(options.mrna_content, options.mrna_map, d.cell_types, profiles.library_size);
+  std::vector<std::string> used;
+  for (std::size_t k = 0; k < d.cell_types.size(); ++k) {
+    if (!c.row[k].empty()) used.push_back(fmt::format("{} x{:.2f}", d.cell_types[k], c.factor[k]));
+  }
+  log::info("deconvolve", "cell fractions calibrated by mRNA content ({}): {}", options.mrna_content, log::preview(used, 40));
+  if (!c.unmapped.empty()) {
+    log::warn("deconvolve", "{} cell type(s) have no mRNA content in {} and keep the median factor: {}; map them with "
+              "--mrna-map (columns cell_type, content_type)", c.unmapped.size(), options.mrna_content,
+              log::preview(c.unmapped, 40));
+  }
+  d.unmapped_content_types = c.unmapped;
+  d.uncalibrated = d.proportions;
+  d.proportions = calibrate_fractions(d.uncalibrated, c.factor);
+}
+
 }  // namespace
 
 nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet& set,
@@ -400,6 +425,7 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
   }
   d.proportions = std::move(p.proportions);
   d.gep = std::move(p.gep);
+  if (!options.mrna_content.empty()) calibrate_by_mrna_content(model, options, d);
   d.flagged = flag_samples(d, model.info.meta);
   return d;
 }

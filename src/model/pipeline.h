@@ -62,12 +62,17 @@ struct DeconvolveOptions {
   // What the GEPs are (allocation.h): the network's, or the bulk allocated among the types with the
   // network's GEPs (posterior) or the reference's profiles (reference) as the prior.
   GepMode gep_mode = GepMode::kNetwork;
+  // Cell fractions calibrated by bulk mRNA content (analysis/mrna_content.h): the table and the optional
+  // map of the model's types onto its rows; "" = off.
+  std::string mrna_content, mrna_map;
 };
 
 struct Deconvolution {
   std::vector<std::string> samples, genes, cell_types;
   MatrixF input;             // samples x panel genes, normalised bulk (log2 CPM + 1 over the panel) as fed
   MatrixF proportions;       // samples x types: cell fractions
+  MatrixF uncalibrated;      // with --mrna-content: the network's fractions before calibration, else empty
+  std::vector<std::string> unmapped_content_types;  // types the mRNA content table does not cover
   MatrixF rna_fractions;     // samples x types: fractions of the RNA (cell fractions x mean library size)
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
   GepMode gep_mode = GepMode::kNetwork;
