@@ -210,3 +210,37 @@ TEST(Evaluate, GepMetrics) {
   EXPECT_NEAR(against.rows[0].median_sample_pearson, 1.0, 1e-6);
   EXPECT_TRUE(std::isnan(against.rows[0].median_gene_pearson));
 }
+
+// The partial per-gene r leaves out what the type's true proportion explains: a prediction that follows
+// the proportion alone scores high per-gene r but a partial r near 0; the truth itself scores 1 on both.
+TEST(Evaluate, GepPartialCorrelationGivenTheProportion) {
+  const int n = 12;
+  DenseAnnData truth, pred;
+  for (int i = 0; i < n; ++i) truth.obs_names.push_back("s" + std::to_string(i));
+  truth.var_names = {"a", "b"};
+  pred.obs_names = truth.obs_names;
+  pred.var_names = truth.var_names;
+  MatrixF t(n, 2), follows_p(n, 2), props(n, 1);
+  for (int i = 0; i < n; ++i) {
+    const float p = 0.05f + 0.08f * static_cast<float>(i);
+    props(i, 0) = p;
+    const float own = (i % 2 == 0 ? 1.0f : -1.0f) * (i % 3 == 0 ? 40.0f : 25.0f);  // the sample's own part
+    t.row(i) << 400.0f * p + 60.0f + own, 1e6f;
+    follows_p.row(i) << 400.0f * p + 60.0f, 1e6f;
+  }
+  truth.layers["T"] = t;
+  truth.obsm["proportions"] = props;
+  truth.uns_strings["cell_types"] = {"T"};
+  const TypeMap map{"m", {{"T", "T"}}};
+  const GepOptions linear{GepScale::kLinear, GepScale::kLinear};
+  pred.layers["T"] = t;
+  GepEvaluation same = evaluate_geps(pred, truth, map, linear);
+  ASSERT_EQ(same.rows[0].n_varying_genes, 2u);  // b moves a little with a's share of the sample
+  EXPECT_NEAR(same.rows[0].median_gene_partial_r, 1.0, 1e-6);
+  pred.layers["T"] = follows_p;
+  GepEvaluation proportion_only = evaluate_geps(pred, truth, map, linear);
+  EXPECT_GT(proportion_only.rows[0].median_gene_pearson, 0.7);
+  EXPECT_LT(std::abs(proportion_only.rows[0].median_gene_partial_r), 0.3);
+  truth.obsm.clear();  // no proportions: no partial r
+  EXPECT_TRUE(std::isnan(evaluate_geps(pred, truth, map, linear).rows[0].median_gene_partial_r));
+}

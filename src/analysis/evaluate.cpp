@@ -199,10 +199,12 @@ nlohmann::json to_json(const ProportionEvaluation& ev) {
 
 std::string gep_metrics_tsv(const GepEvaluation& ev) {
   std::string s =
-      "type\tn_samples\tn_genes\tccc_mean_profile\tmedian_sample_pearson\tmedian_gene_pearson\tn_varying_genes\n";
+      "type\tn_samples\tn_genes\tccc_mean_profile\tmedian_sample_pearson\tmedian_gene_pearson\tn_varying_genes\t"
+      "median_gene_partial_r\n";
   for (const auto& r : ev.rows)
-    s += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.type, r.n_samples, r.n_genes, tsv_number(r.ccc_mean_profile),
-                     tsv_number(r.median_sample_pearson), tsv_number(r.median_gene_pearson), r.n_varying_genes);
+    s += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.type, r.n_samples, r.n_genes,
+                     tsv_number(r.ccc_mean_profile), tsv_number(r.median_sample_pearson),
+                     tsv_number(r.median_gene_pearson), r.n_varying_genes, tsv_number(r.median_gene_partial_r));
   return s;
 }
 
@@ -218,7 +220,8 @@ nlohmann::json to_json(const GepEvaluation& ev) {
                             {"ccc_mean_profile", json_number(r.ccc_mean_profile)},
                             {"median_sample_pearson", json_number(r.median_sample_pearson)},
                             {"median_gene_pearson", json_number(r.median_gene_pearson)},
-                            {"n_varying_genes", r.n_varying_genes}});
+                            {"n_varying_genes", r.n_varying_genes},
+                            {"median_gene_partial_r", json_number(r.median_gene_partial_r)}});
   return j;
 }
 

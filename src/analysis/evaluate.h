@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +58,9 @@ struct GepMetricRow {
   double median_sample_pearson;   // median over samples of the across-gene Pearson r
   double median_gene_pearson;     // median over varying genes of the across-sample Pearson r
   std::size_t n_varying_genes = 0;  // genes whose truth varies across samples
+  // The same median of per-gene partial correlations given the type's true proportion (a quadratic in
+  // log p regressed out of both sides); NaN when the truth has no proportions (obsm/proportions).
+  double median_gene_partial_r = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct GepEvaluation {

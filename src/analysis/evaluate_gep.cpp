@@ -74,10 +74,19 @@ std::map<std::string, std::string> layer_sources(const DenseAnnData& predicted,
                                    t, log::preview(ps)));
     single[t] = ps.front();
   }
+  // blue deconvolve's <type>_cpm and <type>_share layers are twins of a type's layer, not types.
+  const auto twin = [&](const std::string& name) {
+    for (const std::string suffix : {"_cpm", "_share"}) {
+      if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          predicted.layers.count(name.substr(0, name.size() - suffix.size())))
+        return true;
+    }
+    return false;
+  };
   for (const auto& [name, layer] : predicted.layers) {
     bool used = false;
     for (const auto& [t, p] : single) used |= p == name;
-    if (!used) ev.unmapped_predicted.push_back(name);
+    if (!used && !twin(name)) ev.unmapped_predicted.push_back(name);
   }
   for (const auto& t : truth_types)
     if (!single.count(t)) ev.truth_without_source.push_back(t);
@@ -102,7 +111,7 @@ double median_sample_pearson(const Eigen::MatrixXd& pred, const Eigen::MatrixXd&
 
 // The samples in which the type is present: a truth profile that is zero over every gene is a type absent
 // from that sample (a donor without it, --sparse-fraction), whose profile is undefined and not scored.
-void drop_absent(Eigen::MatrixXd& pred, Eigen::MatrixXd& truth) {
+void drop_absent(Eigen::MatrixXd& pred, Eigen::MatrixXd& truth, Eigen::VectorXd& proportion) {
   if (truth.rows() < 2) return;
   std::vector<Eigen::Index> keep;
   for (Eigen::Index i = 0; i < truth.rows(); ++i) {
@@ -116,10 +125,46 @@ void drop_absent(Eigen::MatrixXd& pred, Eigen::MatrixXd& truth) {
   }
   pred = std::move(p);
   truth = std::move(t);
+  if (proportion.size() == 0) return;
+  Eigen::VectorXd kept(static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t j = 0; j < keep.size(); ++j) kept[static_cast<Eigen::Index>(j)] = proportion[keep[j]];
+  proportion = std::move(kept);
 }
 
-GepMetricRow score_gep(const std::string& type, Eigen::MatrixXd pred, Eigen::MatrixXd truth) {
-  drop_absent(pred, truth);
+// An orthonormal basis of [1, log p, (log p)^2] over the samples: what the type's share of the sample
+// explains. A simulated type's truth GEP is the mean of its drawn cells, noisier (and, in log scale,
+// lower) the fewer cells were drawn, and a network trained on such samples learns that dependence: the
+// partial correlation leaves it out, so what remains is variation that is not a matter of how much of
+// the type there is.
+Eigen::MatrixXd proportion_basis(const Eigen::VectorXd& proportion) {
+  const Eigen::ArrayXd lp = proportion.array().max(1e-6).log();
+  Eigen::MatrixXd x(proportion.size(), 3);
+  x.col(0).setOnes();
+  x.col(1) = lp.matrix();
+  x.col(2) = lp.square().matrix();
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(x);
+  return qr.householderQ() * Eigen::MatrixXd::Identity(x.rows(), 3);
+}
+
+// The truth's proportion of the type whose layer is `layer` (obsm/proportions with uns/cell_types, as
+// blue simulate writes them; '/' in a type name is '_' in its layer name); empty if the truth has none.
+Eigen::VectorXd truth_proportion(const DenseAnnData& truth, const std::string& layer) {
+  const auto p = truth.obsm.find("proportions");
+  const auto types = truth.uns_strings.find("cell_types");
+  if (p == truth.obsm.end() || types == truth.uns_strings.end() ||
+      p->second.cols() != static_cast<Eigen::Index>(types->second.size()))
+    return {};
+  for (std::size_t k = 0; k < types->second.size(); ++k) {
+    std::string name = types->second[k];
+    std::replace(name.begin(), name.end(), '/', '_');
+    if (name == layer) return p->second.col(static_cast<Eigen::Index>(k)).cast<double>();
+  }
+  return {};
+}
+
+GepMetricRow score_gep(const std::string& type, Eigen::MatrixXd pred, Eigen::MatrixXd truth,
+                       Eigen::VectorXd proportion = {}) {
+  drop_absent(pred, truth, proportion);
   GepMetricRow r;
   r.type = type;
   r.n_samples = static_cast<std::size_t>(pred.rows());
@@ -128,7 +173,9 @@ GepMetricRow score_gep(const std::string& type, Eigen::MatrixXd pred, Eigen::Mat
   r.median_sample_pearson = median_sample_pearson(pred, truth);
   r.median_gene_pearson = std::numeric_limits<double>::quiet_NaN();
   if (truth.rows() == 1) return r;  // a measured profile: no per-sample truth
-  std::vector<double> per_gene;
+  std::vector<double> per_gene, partial;
+  const bool with_partial = proportion.size() == truth.rows() && truth.rows() > 3;
+  const Eigen::MatrixXd basis = with_partial ? proportion_basis(proportion) : Eigen::MatrixXd();
   for (Eigen::Index g = 0; g < truth.cols(); ++g) {
     const Eigen::VectorXd t = truth.col(g), p = pred.col(g);
     const double mean = t.mean();
@@ -136,8 +183,13 @@ GepMetricRow score_gep(const std::string& type, Eigen::MatrixXd pred, Eigen::Mat
     if (!(sd > kVaryingRelativeSd * std::max(std::abs(mean), 1.0))) continue;
     const double r_gene = pearson(p, t);
     per_gene.push_back(std::isfinite(r_gene) ? r_gene : 0.0);  // constant prediction: no information
+    if (!with_partial) continue;
+    const Eigen::VectorXd rt = t - basis * (basis.transpose() * t), rp = p - basis * (basis.transpose() * p);
+    const double r_partial = pearson(rp, rt);
+    partial.push_back(std::isfinite(r_partial) ? r_partial : 0.0);
   }
   r.median_gene_pearson = median_finite(per_gene);
+  r.median_gene_partial_r = with_partial ? median_finite(partial) : std::numeric_limits<double>::quiet_NaN();
   r.n_varying_genes = per_gene.size();
   return r;
 }
@@ -158,7 +210,7 @@ GepEvaluation evaluate_geps(const DenseAnnData& predicted, const DenseAnnData& t
         normalised(predicted.layers.at(source), rows, genes.pred, options.predicted, "predicted GEP " + source);
     const Eigen::MatrixXd t =
         normalised(truth.layers.at(type), truth_rows, genes.truth, options.truth, "truth GEP " + type);
-    ev.rows.push_back(score_gep(type, p, t));
+    ev.rows.push_back(score_gep(type, p, t, truth_proportion(truth, type)));
   }
   return ev;
 }
