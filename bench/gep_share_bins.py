@@ -2,7 +2,8 @@
 """How far a GEP value can be trusted, by the share of the gene's bulk signal its type accounts for:
 per (type, gene) whose truth varies, the across-sample Pearson r of the predicted GEP (log2 CPM) with the
 truth, binned by the mean over samples of the `<type>_share` layer of `blue deconvolve`'s gep.h5ad.
-Samples where the type is absent (truth all zero) are left out, as `blue evaluate` does.
+Samples where the type is absent (truth all zero) are left out, as `blue evaluate` does; the partial r
+regresses a quadratic in log(true proportion) out of both sides first, as `blue evaluate` does.
 Usage: gep_share_bins.py GEP.h5ad SIMULATED_TRUTH.h5ad"""
 import sys
 
@@ -23,8 +24,15 @@ truth = anndata.read_h5ad(sys.argv[2])
 genes = [g for g in pred.var_names if g in set(truth.var_names)]
 pi = pred.var_names.get_indexer(genes)
 ti = truth.var_names.get_indexer(genes)
-rows = []  # (mean share, r)
-for t in truth.uns["cell_types"]:
+def basis(p):
+    lp = np.log(np.maximum(p, 1e-6))
+    return np.linalg.qr(np.vstack([np.ones_like(lp), lp, lp ** 2]).T)[0]
+
+
+types = list(truth.uns["cell_types"])
+proportions = np.asarray(truth.obsm["proportions"])
+rows = []  # (mean share, r, partial r)
+for t in types:
     if t not in pred.layers or t + "_share" not in pred.layers:
         continue
     T = np.asarray(truth.layers[t])[:, ti]
@@ -32,17 +40,20 @@ for t in truth.uns["cell_types"]:
     T = log_cpm(T[present])
     P = np.asarray(pred.layers[t])[present][:, pi]
     S = np.asarray(pred.layers[t + "_share"])[present][:, pi]
+    Q = basis(proportions[present, types.index(t)])
     for g in range(T.shape[1]):
         tg, pg = T[:, g], P[:, g]
         if not tg.std() > 0.05 * max(abs(tg.mean()), 1.0):
             continue
         r = 0.0 if pg.std() == 0 else float(np.corrcoef(pg, tg)[0, 1])
-        rows.append((float(S[:, g].mean()), r))
+        rt, rp = tg - Q @ (Q.T @ tg), pg - Q @ (Q.T @ pg)
+        partial = 0.0 if rp.std() < 1e-12 else float(np.corrcoef(rp, rt)[0, 1])
+        rows.append((float(S[:, g].mean()), r, partial))
 rows = np.array(rows)
-print("mean share bin\t(type, gene) pairs\tmedian r\tq25 r\tq75 r")
+print("mean share bin\t(type, gene) pairs\tmedian r\tmedian partial r\tq25-q75 partial r")
 for lo, hi in zip(BINS[:-1], BINS[1:]):
-    sel = rows[(rows[:, 0] >= lo) & (rows[:, 0] < hi), 1]
+    sel = rows[(rows[:, 0] >= lo) & (rows[:, 0] < hi)]
     if sel.size == 0:
         continue
-    q = np.percentile(sel, [50, 25, 75])
-    print(f"[{lo:.2f}, {min(hi, 1):.2f})\t{sel.size}\t{q[0]:.3f}\t{q[1]:.3f}\t{q[2]:.3f}")
+    q = np.percentile(sel[:, 2], [50, 25, 75])
+    print(f"[{lo:.2f}, {min(hi, 1):.2f})\t{len(sel)}\t{np.median(sel[:, 1]):.3f}\t{q[0]:.3f}\t{q[1]:.3f} to {q[2]:.3f}")

@@ -415,13 +415,9 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
     if (options.gep_mode != GepMode::kNetwork) p.gep = std::move(a.gep);
     d.gep_mode = options.gep_mode;
   } else {
-    if (options.gep_mode != GepMode::kNetwork) {
-      throw UsageError(fmt::format("--gep-mode {} needs a model that keeps the reference profiles (early blue 0.1.0 "
-                                   "models do not); retrain the model or pass --gep-mode network",
-                                   gep_mode_name(options.gep_mode)));
-    }
     log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions, "
-              "reconstruction diagnostics or GEP shares; retrain to get them");
+              "reconstruction diagnostics or GEP shares, and the GEPs are the network's own{}; retrain to get them",
+              options.gep_mode == GepMode::kNetwork ? "" : fmt::format(" (not --gep-mode {})", gep_mode_name(options.gep_mode)));
   }
   d.proportions = std::move(p.proportions);
   d.gep = std::move(p.gep);

@@ -61,7 +61,7 @@ struct DeconvolveOptions {
   std::string adapt_mode = "correct";
   // What the GEPs are (allocation.h): the network's, or the bulk allocated among the types with the
   // network's GEPs (posterior) or the reference's profiles (reference) as the prior.
-  GepMode gep_mode = GepMode::kNetwork;
+  GepMode gep_mode = GepMode::kReference;
   // Cell fractions calibrated by bulk mRNA content (analysis/mrna_content.h): the table and the optional
   // map of the model's types onto its rows; "" = off.
   std::string mrna_content, mrna_map;
