@@ -62,7 +62,7 @@ TEST(Allocation, AnExactMixtureOfThePriorsGivesThePriorsBack) {
   MatrixF p(1, 2);
   p << 0.3f, 0.7f;
   MatrixF bulk = p * counts;
-  const std::vector<MatrixF> prior = reference_prior(counts, 1);
+  const std::vector<MatrixF> prior = reference_prior(counts);
   Allocation a = allocate(normalised(bulk), p, size, prior);
   for (std::size_t k = 0; k < 2; ++k) {
     for (Eigen::Index g = 0; g < 5; ++g) EXPECT_NEAR(a.gep[k](0, g), prior[k](0, g), 1e-4) << k << "," << g;

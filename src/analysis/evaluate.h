@@ -97,6 +97,10 @@ GepEvaluation evaluate_against_profiles(const DenseAnnData& predicted, const Exp
 // The tables written by `blue evaluate` and their JSON twin.
 std::string proportion_metrics_tsv(const ProportionEvaluation& ev);
 std::string gep_metrics_tsv(const GepEvaluation& ev);
+
+// True when `name` is `<layer>_cpm` or `<layer>_share` of a layer `<layer>` of `a`: the linear-scale and
+// share twins `blue deconvolve` writes beside each cell type's layer, not cell types themselves.
+bool is_twin_layer(const DenseAnnData& a, const std::string& name);
 nlohmann::json to_json(const ProportionEvaluation& ev);
 nlohmann::json to_json(const GepEvaluation& ev);
 

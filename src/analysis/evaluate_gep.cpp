@@ -8,6 +8,7 @@
 
 #include "analysis/evaluate.h"
 #include "analysis/metrics.h"
+#include "io/text_reader.h"
 #include "simulate/normalize.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -74,19 +75,10 @@ std::map<std::string, std::string> layer_sources(const DenseAnnData& predicted,
                                    t, log::preview(ps)));
     single[t] = ps.front();
   }
-  // blue deconvolve's <type>_cpm and <type>_share layers are twins of a type's layer, not types.
-  const auto twin = [&](const std::string& name) {
-    for (const std::string suffix : {"_cpm", "_share"}) {
-      if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-          predicted.layers.count(name.substr(0, name.size() - suffix.size())))
-        return true;
-    }
-    return false;
-  };
   for (const auto& [name, layer] : predicted.layers) {
     bool used = false;
     for (const auto& [t, p] : single) used |= p == name;
-    if (!used && !twin(name)) ev.unmapped_predicted.push_back(name);
+    if (!used && !is_twin_layer(predicted, name)) ev.unmapped_predicted.push_back(name);
   }
   for (const auto& t : truth_types)
     if (!single.count(t)) ev.truth_without_source.push_back(t);
@@ -229,6 +221,15 @@ GepEvaluation evaluate_against_profiles(const DenseAnnData& predicted, const Exp
     ev.rows.push_back(score_gep(type, p, t));
   }
   return ev;
+}
+
+bool is_twin_layer(const DenseAnnData& a, const std::string& name) {
+  for (const std::string suffix : {"_cpm", "_share"}) {
+    if (ends_with(name, suffix) && name.size() > suffix.size() &&
+        a.layers.count(name.substr(0, name.size() - suffix.size())))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace blue

@@ -165,6 +165,19 @@ void check_counts(const RawReference& raw) {
               m.rows);
 }
 
+// The sorted unique values into `levels`, and each value's index among them.
+std::vector<std::int32_t> encode_levels(const std::vector<std::string>& values, std::vector<std::string>& levels) {
+  levels = values;
+  std::sort(levels.begin(), levels.end());
+  levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+  std::map<std::string, std::int32_t> index;
+  for (std::size_t i = 0; i < levels.size(); ++i) index[levels[i]] = static_cast<std::int32_t>(i);
+  std::vector<std::int32_t> codes;
+  codes.reserve(values.size());
+  for (const auto& v : values) codes.push_back(index[v]);
+  return codes;
+}
+
 Reference finish(RawReference&& raw, const ReferenceOptions& options) {
   if (raw.counts.rows == 0 || raw.counts.cols == 0 || raw.counts.nnz() == 0)
     throw InputError(fmt::format("{}: empty matrix ({} cells x {} genes, {} non-zero values); expected raw counts",
@@ -175,21 +188,9 @@ Reference finish(RawReference&& raw, const ReferenceOptions& options) {
   merge_duplicate_genes(raw);
   Reference ref;
   ref.source = raw.source;
-  ref.cell_types = raw.labels;
-  std::sort(ref.cell_types.begin(), ref.cell_types.end());
-  ref.cell_types.erase(std::unique(ref.cell_types.begin(), ref.cell_types.end()), ref.cell_types.end());
-  std::map<std::string, std::int32_t> index;
-  for (std::size_t t = 0; t < ref.cell_types.size(); ++t) index[ref.cell_types[t]] = static_cast<std::int32_t>(t);
-  ref.cell_type_of.reserve(raw.labels.size());
-  for (const auto& l : raw.labels) ref.cell_type_of.push_back(index[l]);
+  ref.cell_type_of = encode_levels(raw.labels, ref.cell_types);
   if (!raw.donors.empty()) {
-    ref.donors = raw.donors;
-    std::sort(ref.donors.begin(), ref.donors.end());
-    ref.donors.erase(std::unique(ref.donors.begin(), ref.donors.end()), ref.donors.end());
-    std::map<std::string, std::int32_t> donor_index;
-    for (std::size_t d = 0; d < ref.donors.size(); ++d) donor_index[ref.donors[d]] = static_cast<std::int32_t>(d);
-    ref.donor_of.reserve(raw.donors.size());
-    for (const auto& d : raw.donors) ref.donor_of.push_back(donor_index[d]);
+    ref.donor_of = encode_levels(raw.donors, ref.donors);
     log::info("io", "{}: {} donors in column '{}': {}", raw.source, ref.donors.size(), options.donor_key,
               log::preview(ref.donors, 40));
   }

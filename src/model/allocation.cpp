@@ -33,7 +33,7 @@ Allocation allocate(const MatrixF& bulk, const MatrixF& proportions, const std::
   const auto k_types = static_cast<Eigen::Index>(prior.size());
   bool shapes = proportions.rows() == n && proportions.cols() == k_types &&
                 panel_size.size() == prior.size() && k_types > 0;
-  for (const auto& m : prior) shapes = shapes && m.rows() == n && m.cols() == g_genes;
+  for (const auto& m : prior) shapes = shapes && (m.rows() == n || m.rows() == 1) && m.cols() == g_genes;
   if (!shapes) throw InternalError("allocate: the shapes of bulk, proportions, panel sizes and priors disagree");
 
   Allocation out;
@@ -54,7 +54,8 @@ Allocation allocate(const MatrixF& bulk, const MatrixF& proportions, const std::
       double denominator = 0.0;
       Eigen::VectorXd contribution(k_types);
       for (Eigen::Index k = 0; k < k_types; ++k) {
-        const double prior_cpm = std::max(0.0, std::exp2(static_cast<double>(prior[static_cast<std::size_t>(k)](i, g))) - 1.0);
+        const MatrixF& pk = prior[static_cast<std::size_t>(k)];
+        const double prior_cpm = std::max(0.0, std::exp2(static_cast<double>(pk(pk.rows() == 1 ? 0 : i, g))) - 1.0);
         contribution[k] = a[k] * prior_cpm;
         denominator += contribution[k];
       }
@@ -70,7 +71,8 @@ Allocation allocate(const MatrixF& bulk, const MatrixF& proportions, const std::
       MatrixF& gep = out.gep[static_cast<std::size_t>(k)];
       out.rna(i, k) = total > 0 ? static_cast<float>(allocated[k] / total) : 0.0f;
       if (!(allocated[k] > 0)) {
-        gep.row(i) = prior[static_cast<std::size_t>(k)].row(i);
+        const MatrixF& pk = prior[static_cast<std::size_t>(k)];
+        gep.row(i) = pk.row(pk.rows() == 1 ? 0 : i);
         continue;
       }
       const double scale = 1e6 / allocated[k];
@@ -80,12 +82,12 @@ Allocation allocate(const MatrixF& bulk, const MatrixF& proportions, const std::
   return out;
 }
 
-std::vector<MatrixF> reference_prior(const MatrixF& mean_counts, Eigen::Index samples) {
+std::vector<MatrixF> reference_prior(const MatrixF& mean_counts) {
   MatrixF profiles = mean_counts;
   normalize_profiles(profiles, "reference profiles");
   std::vector<MatrixF> prior;
   prior.reserve(static_cast<std::size_t>(profiles.rows()));
-  for (Eigen::Index k = 0; k < profiles.rows(); ++k) prior.emplace_back(profiles.row(k).replicate(samples, 1));
+  for (Eigen::Index k = 0; k < profiles.rows(); ++k) prior.emplace_back(profiles.row(k));
   return prior;
 }
 

@@ -33,13 +33,14 @@ struct Allocation {
 
 // `bulk`: samples x G normalised. `proportions`: samples x K cell fractions. `panel_size`: K mean panel
 // counts per cell of each type (the RNA a cell of the type brings to the panel), so that type k's weight in
-// a sample is a_k = p_k * panel_size_k. `prior`: K matrices samples x G, normalised (the network's GEPs, or
-// reference_prior()). InternalError if the shapes disagree.
+// a sample is a_k = p_k * panel_size_k. `prior`: K matrices, normalised, each samples x G (the network's
+// GEPs) or 1 x G for the same prior in every sample (reference_prior()). InternalError if the shapes
+// disagree.
 Allocation allocate(const MatrixF& bulk, const MatrixF& proportions, const std::vector<double>& panel_size,
                     const std::vector<MatrixF>& prior);
 
-// The reference's mean profiles (K x G mean counts per cell) as a prior for `samples` samples: per type
-// the normalised profile repeated in every row.
-std::vector<MatrixF> reference_prior(const MatrixF& mean_counts, Eigen::Index samples);
+// The reference's mean profiles (K x G mean counts per cell) as a prior: per type its normalised profile,
+// 1 x G (the same for every sample).
+std::vector<MatrixF> reference_prior(const MatrixF& mean_counts);
 
 }  // namespace blue::model

@@ -207,14 +207,10 @@ void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bul
 }
 
 // Cell fractions from the RNA shares the network reads, with bulk mRNA contents instead of the
-// reference's library sizes (analysis/mrna_content.h).
-void calibrate_by_mrna_content(const LoadedModel& model, const DeconvolveOptions& options, Deconvolution& d) {
-  if (!model.info.meta.contains("reference_profiles")) {
-    throw UsageError("--mrna-content needs a model that keeps the reference's library sizes (early blue 0.1.0 models "
-                     "do not); retrain the model or drop --mrna-content");
-  }
-  const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
-  const MrnaCalibration c = mrna_calibration(options.mrna_content, options.mrna_map, d.cell_types, profiles.library_size);
+// reference's library sizes (analysis/mrna_content.h): d.uncalibrated keeps the network's.
+void calibrate_by_mrna_content(const DeconvolveOptions& options, const std::vector<double>& library_size,
+                               Deconvolution& d) {
+  const MrnaCalibration c = mrna_calibration(options.mrna_content, options.mrna_map, d.cell_types, library_size);
   std::vector<std::string> used;
   for (std::size_t k = 0; k < d.cell_types.size(); ++k) {
     if (!c.row[k].empty()) used.push_back(fmt::format("{} x{:.2f}", d.cell_types[k], c.factor[k]));
@@ -410,18 +406,23 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
     find_unexplained_genes(model, bulk, d);
     const bool reference_prior_used = options.gep_mode == GepMode::kReference;
     Allocation a = allocate(d.input, p.proportions, profiles.panel_size(),
-                            reference_prior_used ? reference_prior(profiles.mean_counts, d.input.rows()) : p.gep);
+                            reference_prior_used ? reference_prior(profiles.mean_counts) : p.gep);
     d.share = std::move(a.share);
     if (options.gep_mode != GepMode::kNetwork) p.gep = std::move(a.gep);
     d.gep_mode = options.gep_mode;
+    d.proportions = std::move(p.proportions);
+    if (!options.mrna_content.empty()) calibrate_by_mrna_content(options, profiles.library_size, d);
   } else {
+    if (!options.mrna_content.empty()) {
+      throw UsageError("--mrna-content needs a model that keeps the reference's library sizes (early blue 0.1.0 "
+                       "models do not); retrain the model or drop --mrna-content");
+    }
+    d.proportions = std::move(p.proportions);
     log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions, "
               "reconstruction diagnostics or GEP shares, and the GEPs are the network's own{}; retrain to get them",
               options.gep_mode == GepMode::kNetwork ? "" : fmt::format(" (not --gep-mode {})", gep_mode_name(options.gep_mode)));
   }
-  d.proportions = std::move(p.proportions);
   d.gep = std::move(p.gep);
-  if (!options.mrna_content.empty()) calibrate_by_mrna_content(model, options, d);
   d.flagged = flag_samples(d, model.info.meta);
   return d;
 }

@@ -18,10 +18,6 @@ std::string f3(double v) { return fmt::format("{:.3f}", v); }
 std::string f4(double v) { return fmt::format("{:.4f}", v); }
 std::string g(double v) { return fmt::format("{:g}", v); }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
@@ -176,9 +172,7 @@ std::vector<std::pair<std::string, std::string>> gep_type_layers(const DenseAnnD
     }
   } else {
     for (const auto& [name, layer] : a.layers)
-      if (!((ends_with(name, "_cpm") && a.layers.count(name.substr(0, name.size() - 4))) ||
-            (ends_with(name, "_share") && a.layers.count(name.substr(0, name.size() - 6)))))
-        out.emplace_back(name, name);
+      if (!is_twin_layer(a, name)) out.emplace_back(name, name);
   }
   if (out.empty())
     throw InputError(fmt::format("{}: no cell-type layers; expected one layer per cell type (obs = samples, var = "
