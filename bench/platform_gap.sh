@@ -41,25 +41,7 @@ if [[ -n ${BLUE_CONFIGS:-} ]]; then mapfile -t CONFIGS < "$BLUE_CONFIGS"; ENSEMB
 dir_of() { echo "$WORK/$(echo "$1" | tr -c 'A-Za-z0-9.+\n' '_')"; }
 
 # Kang pseudobulk with transferred labels (types with < 3 cells dropped).
-"$BLUE" markers -r "$REF" --label-key cell_type -o "$WORK/panel.txt" --force -q
-for c in ctrl stim; do
-  [[ -f $WORK/kang_$c.h5ad ]] && continue
-  /usr/bin/python3 bench/kang_labels.py "$REF" "$WORK/panel.txt" "$DATA/kang2018_ifnb/pbmc.$c" "$WORK/kang_$c.labels.tsv"
-  "$BLUE" simulate -r "$DATA/kang2018_ifnb/pbmc.$c" --labels "$WORK/kang_$c.labels.tsv" --label-key cell_type \
-    --exclude-types Platelet -n 200 --split train -o "$WORK/kang_$c.h5ad" --force -q --threads "$THREADS"
-  /usr/bin/python3 - "$WORK/kang_$c.h5ad" "$WORK/kang_${c}_truth.tsv" "$WORK/kang_map.tsv" <<'PY'
-import sys
-import anndata
-a = anndata.read_h5ad(sys.argv[1])
-types = list(a.uns["cell_types"])
-with open(sys.argv[2], "w") as f:
-    f.write("sample\t" + "\t".join(types) + "\n")
-    for s, row in zip(a.obs_names, a.obsm["proportions"]):
-        f.write(s + "\t" + "\t".join(f"{v:.6g}" for v in row) + "\n")
-with open(sys.argv[3], "w") as f:
-    f.write("predicted\ttruth\n" + "".join(f"{t}\t{t}\n" for t in types))
-PY
-done
+bash bench/kang_pseudobulk.sh "$BLUE" "$WORK" "$THREADS"
 
 score() {  # score NAME PROPORTIONS_DIR_PREFIX -> one table row
   local name=$1 pre=$2 fin kc ks
@@ -94,9 +76,8 @@ for entry in "${ENSEMBLES[@]}"; do
   for c in ctrl stim; do "$BLUE" deconvolve "${models[@]}" -b "$WORK/kang_$c.h5ad" -o "$dir/kang_$c" --force -q; done
   score "${parts[0]}" "$dir" "-"
 done
-# NNLS with the pbmc3k signature (RNA fractions; cell fractions would need the mRNA correction).
-"$BLUE" signature -r "$REF" --label-key cell_type -o "$WORK/signature.tsv" --force -q
+# NNLS with the default signature (genes specific to one pbmc3k type), built for each bulk's genes.
 mkdir -p "$WORK/nnls"
-"$BLUE" nnls -s "$WORK/signature.tsv" -b "$FIN/GSE107572_bulk_expression.tsv.gz" -o "$WORK/nnls/finotello" --force -q
-for c in ctrl stim; do "$BLUE" nnls -s "$WORK/signature.tsv" -b "$WORK/kang_$c.h5ad" -o "$WORK/nnls/kang_$c" --force -q; done
-score "NNLS, pbmc3k signature" "$WORK/nnls" "-"
+"$BLUE" nnls -r "$REF" --label-key cell_type -b "$FIN/GSE107572_bulk_expression.tsv.gz" -o "$WORK/nnls/finotello" --force -q
+for c in ctrl stim; do "$BLUE" nnls -r "$REF" --label-key cell_type -b "$WORK/kang_$c.h5ad" -o "$WORK/nnls/kang_$c" --force -q; done
+score "NNLS, pbmc3k specific-gene signature" "$WORK/nnls" "-"

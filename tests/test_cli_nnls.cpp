@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -30,8 +31,8 @@ std::string rat(const std::string& name) {
 TEST(CliNnls, RatMixturesThenEvaluate) {
   TempDir tmp;
   const std::string dir = tmp.file("rat");
-  RunResult r = blue_run("nnls --quiet --threads 2 --signature " + rat("ratMix3_pure_S.tsv.gz") + " --bulk " +
-                         rat("ratMix3_mixtures_X.tsv.gz") + " --out " + dir);
+  RunResult r = blue_run("nnls --quiet --threads 2 --gene-scaling none --signature " + rat("ratMix3_pure_S.tsv.gz") +
+                         " --bulk " + rat("ratMix3_mixtures_X.tsv.gz") + " --out " + dir);
   ASSERT_EQ(r.code, 0) << r.output;
   for (const char* f : {"proportions.tsv", "fit.tsv", "provenance.json"}) EXPECT_TRUE(fs::exists(dir + "/" + f)) << f;
   const blue::SampleTable fit = blue::read_sample_table(dir + "/fit.tsv", "fit");
@@ -75,6 +76,7 @@ TEST(CliNnls, MissingGenesAboveThresholdAndBadOptions) {
                          " --max-missing-genes 0.05 --bulk " + fx("tiny_bulk.tsv") + " --out " + tmp.file("x"));
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("missing"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--max-missing-genes 0.10 accepts"), std::string::npos) << r.output;
   // Every option problem in one message, exit 1.
   r = blue_run("nnls --signature " + fx("tiny_signature.tsv") + " --reference " + ref + " --bulk nowhere.tsv --min-genes 0 --out " +
                tmp.file("y"));
@@ -116,6 +118,61 @@ TEST(CliNnls, SignatureFromReferenceThenNnls) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("no predicted source"), std::string::npos);  // Neutrophils, Tregs
   EXPECT_NE(r.output.find("Platelet"), std::string::npos);             // unmapped predicted type
+}
+
+// The default signature: genes specific to one type, from a reference or from a table of mean profiles;
+// NNLS with it, and cell fractions from RNA fractions with per-type mRNA contents.
+TEST(CliNnls, SpecificSignatureFromProfilesAndMrnaContent) {
+  TempDir tmp;
+  // Three types, two specific genes each (g1, g2: A; g3, g4: B; g5, g6: C) and a housekeeping gene.
+  const std::string profiles = tmp.write("profiles.tsv",
+                                         "gene\tA\tB\tC\nh\t100\t100\t100\ng1\t80\t2\t1\ng2\t40\t1\t2\n"
+                                         "g3\t1\t90\t3\ng4\t2\t30\t1\ng5\t1\t2\t70\ng6\t3\t1\t50\n");
+  // Bulk = 0.5 A + 0.3 B + 0.2 C in the profiles' units (the columns of the table sum to 227, 226, 227).
+  const std::string bulk = tmp.write("bulk.tsv",
+                                     "gene\ts1\nh\t100\ng1\t40.8\ng2\t20.7\ng3\t28.1\ng4\t10.2\ng5\t15.1\n"
+                                     "g6\t11.8\n");
+  RunResult r = blue_run("signature --profiles " + profiles + " --genes-per-type 1:2 --out " + tmp.file("sig.tsv"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto sig = blue::read_expression_table(tmp.file("sig.tsv"), "signature");
+  EXPECT_EQ(sig.genes.size() % 3, 0u);
+  EXPECT_EQ(std::find(sig.genes.begin(), sig.genes.end(), "h"), sig.genes.end());  // not specific
+  nlohmann::json prov;
+  std::ifstream(tmp.file("sig.tsv.provenance.json")) >> prov;
+  EXPECT_TRUE(prov.dump().find("condition_number") != std::string::npos) << prov.dump();
+  r = blue_run("nnls --profiles " + profiles + " --genes-per-type 2 --min-genes 3 --bulk " + bulk + " --out " +
+               tmp.file("rna"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("condition number"), std::string::npos) << r.output;
+  const auto rna = blue::read_sample_table(tmp.file("rna/proportions.tsv"), "p");
+  // Each column of the table is rescaled to 1e6, so the coefficients are shares of the bulk's signal that
+  // each profile explains; the exact mixture is recovered once the column sums are accounted for.
+  const Eigen::Vector3d mix(0.5 * 227, 0.3 * 226, 0.2 * 227);
+  const Eigen::Vector3d expect = mix / mix.sum();
+  EXPECT_LE((rna.values.row(0).transpose() - expect).cwiseAbs().maxCoeff(), 1e-6) << rna.values;
+  // mRNA contents A 1, B 2, C 4: cell fractions are the RNA fractions divided by them, renormalised.
+  const std::string content = tmp.write("content.tsv", "cell_type\tmrna_content\nA\t1\nB\t2\nC\t4\n");
+  r = blue_run("nnls --profiles " + profiles + " --genes-per-type 2 --min-genes 3 --bulk " + bulk +
+               " --mrna-content " + content + " --out " + tmp.file("cells"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto cells = blue::read_sample_table(tmp.file("cells/proportions.tsv"), "p");
+  const auto uncal = blue::read_sample_table(tmp.file("cells/proportions_uncalibrated.tsv"), "p");
+  EXPECT_LE((uncal.values - rna.values).cwiseAbs().maxCoeff(), 1e-6);
+  Eigen::RowVector3d c = rna.values.row(0).array() / Eigen::RowVector3d(1, 2, 4).array();
+  c /= c.sum();
+  EXPECT_LE((cells.values.row(0) - c).cwiseAbs().maxCoeff(), 1e-5);
+  // Bad option combinations, one message each.
+  r = blue_run("nnls --profiles " + profiles + " --signature " + profiles + " --bulk " + bulk + " --mrna-map " +
+               content + " --genes-per-type 5:2x --out " + tmp.file("bad"));
+  EXPECT_EQ(r.code, 1) << r.output;
+  for (const char* f : {"exactly one of --signature", "--mrna-content too", "--genes-per-type 5:2x"})
+    EXPECT_NE(r.output.find(f), std::string::npos) << f << " in " << r.output;
+  r = blue_run("signature --profiles " + profiles + " --panel markers --out " + tmp.file("m.tsv"));
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("--panel markers needs single cells"), std::string::npos) << r.output;
+  r = blue_run("signature --out " + tmp.file("m.tsv"));
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_FALSE(fs::exists(tmp.file("bad")));
 }
 
 TEST(CliEvaluate, SampleMismatchAndModes) {

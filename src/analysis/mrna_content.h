@@ -25,6 +25,10 @@ struct MrnaCalibration {
 MrnaCalibration mrna_calibration(const std::string& table, const std::string& map,
                                  const std::vector<std::string>& types, const std::vector<double>& library_size);
 
+// Logs (under `tag`) the factor of every mapped type and warns about the unmapped ones, naming --mrna-map.
+void log_mrna_calibration(const MrnaCalibration& c, const std::vector<std::string>& types, const std::string& table,
+                          const char* tag);
+
 // Rows of `fractions` (samples x types) times the factors, renormalised to sum 1.
 MatrixF calibrate_fractions(const MatrixF& fractions, const std::vector<double>& factor);
 

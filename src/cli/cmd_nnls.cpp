@@ -1,5 +1,6 @@
 // blue nnls: cell-type proportions of bulk samples by non-negative least squares against a signature
-// matrix (METHOD 1), read from --signature or built from --reference.
+// matrix (METHOD 1), read from --signature or built from --reference / --profiles; optionally converted
+// from RNA to cell fractions with per-type mRNA contents.
 #include <filesystem>
 #include <map>
 
@@ -7,6 +8,7 @@
 #include "cli/common.h"
 #include "cli/signature_source.h"
 #include "defaults.h"
+#include "analysis/mrna_content.h"
 #include "io/tables.h"
 #include "nnls/deconvolve.h"
 #include "util/error.h"
@@ -19,25 +21,30 @@ struct NnlsCliOptions {
   RunOptions run;
   SignatureSource source;
   std::string signature_path, bulk_path, out_dir;
-  std::string gene_scaling = "none", bulk_scale = "auto";
+  std::string gene_scaling = defaults::kNnlsGeneScaling, bulk_scale = "auto";
+  std::string mrna_content, mrna_map;
   NnlsDeconvolutionOptions nnls;
 };
 
-const std::map<std::string, GeneScaling> kScalings{{"none", GeneScaling::kNone},
-                                                   {"standardize", GeneScaling::kStandardize}};
+const std::map<std::string, GeneScaling> kScalings{
+    {"none", GeneScaling::kNone}, {"relative", GeneScaling::kRelative}, {"standardize", GeneScaling::kStandardize}};
 const std::map<std::string, BulkScale> kBulkScales{
     {"auto", BulkScale::kAuto}, {"linear", BulkScale::kLinear}, {"log2", BulkScale::kLog2}};
 
-std::vector<std::string> check(const NnlsCliOptions& o) {
+std::vector<std::string> check(NnlsCliOptions& o) {
   std::vector<std::string> problems = check_signature_source(o.source);
-  if (o.signature_path.empty() == o.source.reference.path.empty())
-    problems.push_back("give exactly one of --signature FILE or --reference (to build the signature)");
+  if (o.signature_path.empty() == !o.source.given())
+    problems.push_back("give exactly one of --signature FILE, --reference or --profiles (to build the signature)");
   if (!o.signature_path.empty() && !std::filesystem::exists(o.signature_path))
     problems.push_back("--signature " + o.signature_path + ": no such file");
   if (!std::filesystem::exists(o.bulk_path)) problems.push_back("--bulk " + o.bulk_path + ": no such file");
   if (o.nnls.min_genes < 1) problems.push_back("--min-genes " + std::to_string(o.nnls.min_genes) + ": expected >= 1");
   if (!(o.nnls.nnls.tolerance > 0 && o.nnls.nnls.tolerance < 1))
     problems.push_back("--tolerance " + std::to_string(o.nnls.nnls.tolerance) + ": expected in (0, 1)");
+  if (!o.mrna_map.empty() && o.mrna_content.empty())
+    problems.push_back("--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too");
+  for (const auto* f : {&o.mrna_content, &o.mrna_map})
+    if (!f->empty() && !std::filesystem::exists(*f)) problems.push_back(*f + ": no such file");
   if (o.nnls.nnls.max_iterations < 0)
     problems.push_back("--max-iterations " + std::to_string(o.nnls.nnls.max_iterations) + ": expected >= 0");
   return problems;
@@ -59,10 +66,23 @@ void run_nnls(NnlsCliOptions& o) {
     provenance.add_input("signature", o.signature_path);
     signature = read_expression_table(o.signature_path, "signature");
   } else {
-    signature = signature_from_reference(o.source, provenance, &bulk.genes);
+    signature = signature_from_source(o.source, provenance, &bulk.genes);
     write_expression_table(out, (dir / "signature.tsv").string(), signature);
   }
-  const NnlsDeconvolution result = deconvolve_nnls(signature, bulk, o.nnls);
+  NnlsDeconvolution result = deconvolve_nnls(signature, bulk, o.nnls);
+  if (!o.mrna_content.empty()) {
+    // The coefficients are shares of the bulk's RNA (each signature column is one unit of RNA): cell
+    // fractions divide them by each type's mRNA content.
+    provenance.add_input("mrna_content", o.mrna_content);
+    if (!o.mrna_map.empty()) provenance.add_input("mrna_map", o.mrna_map);
+    const std::vector<double> per_unit_rna(signature.columns.size(), 1.0);
+    const MrnaCalibration c = mrna_calibration(o.mrna_content, o.mrna_map, signature.columns, per_unit_rna);
+    log_mrna_calibration(c, signature.columns, o.mrna_content, "nnls");
+    provenance.set("mrna_content_unmapped_types", c.unmapped);
+    write_sample_table(out, (dir / "proportions_uncalibrated.tsv").string(), result.proportions);
+    result.proportions.values =
+        calibrate_fractions(result.proportions.values.cast<float>(), c.factor).cast<double>();
+  }
   write_sample_table(out, (dir / "proportions.tsv").string(), result.proportions);
   write_sample_table(out, (dir / "fit.tsv").string(), result.fit);
   provenance.set("parameters", {{"gene_scaling", o.gene_scaling},
@@ -72,6 +92,10 @@ void run_nnls(NnlsCliOptions& o) {
                                 {"tolerance", o.nnls.nnls.tolerance},
                                 {"max_iterations", o.nnls.nnls.max_iterations}});
   provenance.set("genes_used", result.genes_used.size());
+  provenance.set("condition_number", result.condition_number);
+  provenance.set("condition_number_solved", result.condition_number_solved);
+  provenance.set("proportions_units", o.mrna_content.empty() ? "RNA fractions (shares of the bulk's RNA)"
+                                                             : "cell fractions (RNA shares / mRNA content)");
   provenance.set("missing_genes", result.missing_genes);
   commit_outputs(out, provenance, (dir / "provenance.json").string(), "nnls");
 }
@@ -87,14 +111,22 @@ void register_nnls(CLI::App& app) {
       ->required();
   cmd->add_option("--signature,-s", opt->signature_path,
                   "Signature matrix, genes x cell types (first column = gene), linear units, e.g. LM22");
-  add_signature_source_options(cmd, opt->source, false);
-  cmd->add_option("--out,-o", opt->out_dir, "Output directory: proportions.tsv, fit.tsv, provenance.json")
+  add_signature_source_options(cmd, opt->source);
+  cmd->add_option("--out,-o", opt->out_dir,
+                  "Output directory: proportions.tsv, fit.tsv, provenance.json (+ signature.tsv when built)")
       ->required();
   cmd->add_option("--gene-scaling", opt->gene_scaling,
-                  "none: fit in the units given; standardize: divide each gene by the standard deviation of "
-                  "its signature row")
-      ->check(CLI::IsMember({"none", "standardize"}))
-      ->default_val("none");
+                  "relative: divide each gene by the mean of its signature row (relative errors); none: fit in the "
+                  "units given (highly expressed genes dominate); standardize: divide by the row's standard "
+                  "deviation")
+      ->check(CLI::IsMember({"none", "relative", "standardize"}))
+      ->default_val(defaults::kNnlsGeneScaling);
+  cmd->add_option("--mrna-content", opt->mrna_content,
+                  "Per-type mRNA content (e.g. data/mrna_content_immune.tsv): proportions.tsv then holds cell "
+                  "fractions, proportions_uncalibrated.tsv the RNA fractions NNLS estimates");
+  cmd->add_option("--mrna-map", opt->mrna_map,
+                  "Map the signature's cell types onto rows of --mrna-content: TSV with columns cell_type, "
+                  "content_type; without it types are matched by name");
   cmd->add_option("--bulk-scale", opt->bulk_scale,
                   "auto: refuse bulk that looks log-transformed; linear: use as given; log2: convert 2^x - 1")
       ->check(CLI::IsMember({"auto", "linear", "log2"}))

@@ -1,11 +1,13 @@
-// blue signature: the mean CPM profile of each cell type of a labelled reference over a gene panel
-// (the marker panel of METHOD 2.2, or --genes). Output: genes x cell types TSV.
+// blue signature: the mean CPM profile of each cell type of a labelled reference (or of a table of per-type
+// profiles) over its specific genes (nnls/specific_genes.h), the marker panel of METHOD 2.2, or --genes.
+// Output: genes x cell types TSV.
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/signature_source.h"
 #include "defaults.h"
+#include "io/genes.h"
 #include "io/tables.h"
 #include "nnls/signature.h"
 #include "util/error.h"
@@ -13,25 +15,79 @@
 
 namespace blue::cli {
 
-void add_signature_source_options(CLI::App* cmd, SignatureSource& src, bool required) {
-  add_reference_options(cmd, src.reference, required);
-  cmd->add_option("--genes", src.genes_path,
-                  "Gene panel, one gene per line (default: the marker panel of 'blue markers')");
+void add_signature_source_options(CLI::App* cmd, SignatureSource& src) {
+  add_reference_options(cmd, src.reference, false);
+  cmd->add_option("--profiles", src.profiles_path,
+                  "Per-type mean profiles instead of a reference: genes x cell types (first column = gene), linear "
+                  "units (each column is rescaled to 1e6), e.g. a study's published cell-type averages");
+  cmd->add_option("--genes", src.genes_path, "The signature's genes, one per line (default: chosen by --panel)");
+  cmd->add_option("--panel", src.panel,
+                  "specific: per type the genes highest in it and >= --min-fold-change above the others, as many per type as "
+                  "gives the smallest condition number (CIBERSORT's selection); markers: the marker panel of "
+                  "'blue markers' (references only)")
+      ->check(CLI::IsMember({"specific", "markers"}))
+      ->default_val(defaults::kSignaturePanel);
+  cmd->add_option("--min-fold-change", src.specific.min_fold_change,
+                  "--panel specific: a gene's mean CPM + 1 in its type over the geometric mean of the other types'")
+      ->default_val(defaults::kSignatureMinFoldChange);
+  cmd->add_option("--min-cpm", src.specific.min_cpm, "--panel specific: lowest mean CPM in the gene's own type")
+      ->default_val(defaults::kSignatureMinCpm);
+  cmd->add_option("--min-detected", src.specific.min_detected,
+                  "--panel specific: lowest fraction of the type's cells in which the gene is detected (references "
+                  "only; keeps out genes of a few outlier cells)")
+      ->default_val(defaults::kSignatureMinDetected);
+  cmd->add_option("--genes-per-type", src.genes_per_type,
+                  fmt::format("--panel specific: MIN:MAX, the range searched for the number of genes per type "
+                              "(the smallest condition number wins), or N for exactly N (default {}:{})",
+                              defaults::kSignatureMinPerType, defaults::kSignatureMaxPerType));
   cmd->add_option("--max-missing-genes", src.max_missing_genes,
                   "Largest fraction of panel/signature genes allowed to be missing (error above, warning below)")
       ->default_val(defaults::kMaxMissingGeneFraction);
 }
 
-std::vector<std::string> check_signature_source(const SignatureSource& src) {
+namespace {
+
+// "MIN:MAX" or "N" into the options; false when malformed.
+bool parse_genes_per_type(const std::string& text, SpecificGeneOptions& o) {
+  if (text.empty()) return true;
+  try {
+    std::size_t used = 0;
+    const auto colon = text.find(':');
+    o.min_per_type = std::stoi(text.substr(0, colon), &used);
+    if (used != (colon == std::string::npos ? text.size() : colon)) return false;
+    if (colon == std::string::npos) {
+      o.max_per_type = o.min_per_type;
+      return true;
+    }
+    const std::string rest = text.substr(colon + 1);
+    o.max_per_type = std::stoi(rest, &used);
+    return used == rest.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> check_signature_source(SignatureSource& src) {
   std::vector<std::string> problems;
-  if (src.reference.path.empty() && !src.genes_path.empty())
-    problems.push_back("--genes needs --reference (it chooses the genes of a signature built from a reference)");
-  if (!src.reference.path.empty() && src.reference.label_key.empty())
+  const auto& ref = src.reference;
+  if (!ref.path.empty() && !src.profiles_path.empty())
+    problems.push_back("give one of --reference and --profiles, not both");
+  if (!src.given() && !src.genes_path.empty())
+    problems.push_back("--genes needs --reference or --profiles (it chooses the genes of the signature built there)");
+  if (!ref.path.empty() && ref.label_key.empty())
     problems.push_back("--reference needs --label-key (the obs or --labels column holding the cell type)");
+  if (!src.profiles_path.empty() && !std::filesystem::exists(src.profiles_path))
+    problems.push_back("--profiles " + src.profiles_path + ": no such file");
+  if (!src.profiles_path.empty() && src.panel == "markers" && src.genes_path.empty())
+    problems.push_back("--panel markers needs single cells (--reference); with --profiles use --panel specific");
   if (!src.genes_path.empty() && !std::filesystem::exists(src.genes_path))
     problems.push_back("--genes " + src.genes_path + ": no such file");
   if (!(src.max_missing_genes >= 0 && src.max_missing_genes <= 1))
     problems.push_back("--max-missing-genes " + std::to_string(src.max_missing_genes) + ": expected 0..1");
+  if (!parse_genes_per_type(src.genes_per_type, src.specific))
+    problems.push_back("--genes-per-type " + src.genes_per_type + ": expected MIN:MAX or N (whole numbers)");
   return problems;
 }
 
@@ -43,17 +99,56 @@ void throw_if_problems(const std::vector<std::string>& problems) {
   throw UsageError(msg);
 }
 
-ExpressionTable signature_from_reference(const SignatureSource& src, Provenance& provenance,
-                                         const std::vector<std::string>* measured) {
-  provenance.add_input("reference", src.reference.path);
-  if (!src.reference.labels_path.empty()) provenance.add_input("labels", src.reference.labels_path);
+namespace {
+
+ExpressionTable specific_signature(const MeanProfiles& profiles, const SignatureSource& src, Provenance& provenance,
+                                   const std::vector<std::string>* measured) {
+  const SpecificGeneSelection s = select_specific_genes(profiles, src.specific, measured);
+  provenance.set("selection", {{"min_fold_change", src.specific.min_fold_change},
+                               {"min_cpm", src.specific.min_cpm},
+                               {"min_detected", profiles.detected.size() ? nlohmann::json(src.specific.min_detected)
+                                                                          : nlohmann::json(nullptr)},
+                               {"genes_per_type_searched", {src.specific.min_per_type, src.specific.max_per_type}},
+                               {"genes_per_type", s.per_type},
+                               {"candidates_per_type", s.candidates},
+                               {"condition_number", s.condition_number}});
+  return signature_rows(profiles, s.genes);
+}
+
+// Rows of `profiles` for the genes of a list (missing ones checked against --max-missing-genes).
+ExpressionTable listed_signature(const MeanProfiles& profiles, const SignatureSource& src) {
+  const auto wanted = read_gene_list(src.genes_path);
+  const GeneMapping m = map_genes(wanted, profiles.genes, "gene list " + src.genes_path, profiles.source,
+                                  src.max_missing_genes, "--max-missing-genes");
+  std::vector<std::string> rows;
+  for (std::size_t g = 0; g < wanted.size(); ++g)
+    if (m.index[g] >= 0) rows.push_back(profiles.genes[m.index[g]]);
+  return signature_rows(profiles, rows);
+}
+
+}  // namespace
+
+ExpressionTable signature_from_source(const SignatureSource& src, Provenance& provenance,
+                                      const std::vector<std::string>* measured) {
   if (!src.genes_path.empty()) provenance.add_input("genes", src.genes_path);
-  const Reference ref = read_reference(src.reference);
-  const auto panel = signature_panel(ref, src.genes_path, measured);
-  ExpressionTable sig = build_signature(ref, panel, src.max_missing_genes);
-  provenance.set("signature", {{"genes", sig.genes.size()},
-                               {"cell_types", sig.columns},
-                               {"panel", src.genes_path.empty() ? "markers" : src.genes_path}});
+  const std::string panel = src.genes_path.empty() ? src.panel : src.genes_path;
+  ExpressionTable sig;
+  if (!src.profiles_path.empty()) {
+    provenance.add_input("profiles", src.profiles_path);
+    const MeanProfiles profiles = mean_profiles(read_expression_table(src.profiles_path, "profiles"));
+    sig = src.genes_path.empty() ? specific_signature(profiles, src, provenance, measured)
+                                 : listed_signature(profiles, src);
+  } else {
+    provenance.add_input("reference", src.reference.path);
+    if (!src.reference.labels_path.empty()) provenance.add_input("labels", src.reference.labels_path);
+    const Reference ref = read_reference(src.reference);
+    if (src.genes_path.empty() && src.panel == "specific") {
+      sig = specific_signature(mean_profiles(ref), src, provenance, measured);
+    } else {
+      sig = build_signature(ref, signature_panel(ref, src.genes_path, measured), src.max_missing_genes);
+    }
+  }
+  provenance.set("signature", {{"genes", sig.genes.size()}, {"cell_types", sig.columns}, {"panel", panel}});
   return sig;
 }
 
@@ -64,17 +159,19 @@ void register_signature(CLI::App& app) {
     std::string out;
   };
   auto opt = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand(
-      "signature", "Signature matrix from a labelled reference: mean CPM of each cell type over a gene panel");
-  add_signature_source_options(cmd, opt->source, true);
+  auto* cmd = app.add_subcommand("signature",
+                                 "Signature matrix from a labelled reference or a table of per-type profiles: mean "
+                                 "CPM of each cell type over its specific genes (or a gene panel)");
+  add_signature_source_options(cmd, opt->source);
   cmd->add_option("--out,-o", opt->out, "Output TSV: genes x cell types (first column 'gene'), mean CPM")
       ->required();
   add_run_options(cmd, opt->run);
   cmd->callback([opt] {
     apply_run_options(opt->run);
     throw_if_problems(check_signature_source(opt->source));
+    if (!opt->source.given()) throw UsageError("give --reference (with --label-key) or --profiles");
     Provenance provenance("signature");
-    const ExpressionTable sig = signature_from_reference(opt->source, provenance);
+    const ExpressionTable sig = signature_from_source(opt->source, provenance);
     StagedOutputs out(opt->run.force);
     write_expression_table(out, opt->out, sig);
     commit_outputs(out, provenance, opt->out + ".provenance.json", "signature");

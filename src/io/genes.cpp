@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <unordered_map>
 
 #include "io/text_reader.h"
@@ -26,7 +27,8 @@ std::vector<std::string> head(const std::vector<std::string>& v, std::size_t n) 
 }  // namespace
 
 GeneMapping map_genes(const std::vector<std::string>& wanted, const std::vector<std::string>& available,
-                      const std::string& wanted_what, const std::string& available_what, double max_missing_fraction) {
+                      const std::string& wanted_what, const std::string& available_what, double max_missing_fraction,
+                      const std::string& relax_option) {
   std::unordered_map<std::string, std::int64_t> exact, folded;
   std::unordered_map<std::string, int> folded_count;
   for (std::size_t i = 0; i < available.size(); ++i) {
@@ -61,6 +63,10 @@ GeneMapping map_genes(const std::vector<std::string>& wanted, const std::vector<
     std::string hint = ens_wanted != ens_available ? " One side looks like Ensembl IDs and the other like gene "
                                                      "symbols (Ensembl IDs vs symbols?): convert one of them."
                                                    : "";
+    if (!relax_option.empty())
+      hint += fmt::format(" If the identifiers match and the genes are simply not measured, {} {:.2f} accepts "
+                          "this many missing genes (they are left out).", relax_option,
+                          std::ceil(100.0 * missing_fraction) / 100.0);
     throw InputError(fmt::format(
         "only {} of {} {} genes are found in {} ({:.1f}% missing, at most {:.1f}% allowed). Examples of {}: {}. "
         "Examples of {}: {}.{}", m.found(), wanted.size(), wanted_what, available_what, 100.0 * missing_fraction,

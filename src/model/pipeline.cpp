@@ -211,16 +211,7 @@ void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bul
 void calibrate_by_mrna_content(const DeconvolveOptions& options, const std::vector<double>& library_size,
                                Deconvolution& d) {
   const MrnaCalibration c = mrna_calibration(options.mrna_content, options.mrna_map, d.cell_types, library_size);
-  std::vector<std::string> used;
-  for (std::size_t k = 0; k < d.cell_types.size(); ++k) {
-    if (!c.row[k].empty()) used.push_back(fmt::format("{} x{:.2f}", d.cell_types[k], c.factor[k]));
-  }
-  log::info("deconvolve", "cell fractions calibrated by mRNA content ({}): {}", options.mrna_content, log::preview(used, 40));
-  if (!c.unmapped.empty()) {
-    log::warn("deconvolve", "{} cell type(s) have no mRNA content in {} and keep the median factor: {}; map them with "
-              "--mrna-map (columns cell_type, content_type)", c.unmapped.size(), options.mrna_content,
-              log::preview(c.unmapped, 40));
-  }
+  log_mrna_calibration(c, d.cell_types, options.mrna_content, "deconvolve");
   d.unmapped_content_types = c.unmapped;
   d.uncalibrated = d.proportions;
   d.proportions = calibrate_fractions(d.uncalibrated, c.factor);

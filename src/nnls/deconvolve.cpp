@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "io/genes.h"
+#include "nnls/specific_genes.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/parallel.h"
@@ -30,22 +31,23 @@ Problem build_problem(const ExpressionTable& signature, const ExpressionTable& b
   for (std::size_t g = 0; g < mapping.index.size(); ++g) {
     if (mapping.index[g] < 0) continue;
     double w = 1.0;
-    if (scaling == GeneScaling::kStandardize) {
+    if (scaling != GeneScaling::kNone) {
       const auto row = signature.values.row(g).array();
-      const double sd = std::sqrt((row - row.mean()).square().mean());
-      if (!(sd > 0)) {
+      const double spread =
+          scaling == GeneScaling::kStandardize ? std::sqrt((row - row.mean()).square().mean()) : row.mean();
+      if (!(spread > 0)) {
         ++constant;
         continue;
       }
-      w = 1.0 / sd;
+      w = 1.0 / spread;
     }
     sig_rows.push_back(static_cast<Eigen::Index>(g));
     bulk_rows.push_back(mapping.index[g]);
     weights.push_back(w);
   }
   if (constant)
-    log::info("nnls", "{} genes with the same signature value in every cell type dropped (no information once "
-              "standardised)", constant);
+    log::info("nnls", "{} genes with {} in every cell type dropped (no information once scaled)", constant,
+              scaling == GeneScaling::kStandardize ? "the same signature value" : "a signature value of 0");
   Problem p;
   const Eigen::Index n = static_cast<Eigen::Index>(sig_rows.size());
   p.s.resize(n, signature.values.cols());
@@ -159,19 +161,24 @@ NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTa
     log::warn("nnls", "the signature {} looks log-transformed ({}); NNLS expects linear profiles",
               signature.source, sc.reason);
   const GeneMapping mapping = map_genes(signature.genes, bulk.genes, "signature " + signature.source,
-                                        "bulk " + bulk.source, options.max_missing_fraction);
+                                        "bulk " + bulk.source, options.max_missing_fraction, "--max-missing-genes");
   const Problem p = build_problem(signature, bulk, mapping, options.scaling);
   if (static_cast<int>(p.genes.size()) < options.min_genes)
     throw ComputeError(fmt::format("only {} signature genes can be used (found in the bulk{}), fewer than "
                                    "--min-genes {}; check that both files use the same gene identifiers",
                                    p.genes.size(),
-                                   options.scaling == GeneScaling::kStandardize ? ", non-constant" : "",
+                                   options.scaling == GeneScaling::kNone ? "" : ", informative once scaled",
                                    options.min_genes));
   require_expressed_types(p, signature);
-  log::info("nnls", "{} samples x {} cell types on {} genes", bulk.columns.size(), signature.columns.size(),
-            p.genes.size());
+  const Eigen::MatrixXd solved = p.weight.asDiagonal() * p.s;
+  const double kappa = condition_number(p.s), kappa_solved = condition_number(solved);
+  log::info("nnls", "{} samples x {} cell types on {} genes; condition number of the signature {:.1f} ({:.1f} as "
+            "solved)", bulk.columns.size(), signature.columns.size(), p.genes.size(), kappa, kappa_solved);
+  if (!std::isfinite(kappa_solved))
+    log::warn("nnls", "the signature's columns are linearly dependent on the genes used: some cell types cannot be "
+              "told apart and their split is arbitrary; merge them or build the signature with more genes");
   const auto start = std::chrono::steady_clock::now();
-  const NnlsBatch b = nnls_batch(p.weight.asDiagonal() * p.s, p.weight.asDiagonal() * p.y, options.nnls);
+  const NnlsBatch b = nnls_batch(solved, p.weight.asDiagonal() * p.y, options.nnls);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log::info("nnls", "solved {} samples in {:.3f} s ({} threads); largest KKT violation {:.2g}", bulk.columns.size(),
             seconds, threads(), b.kkt_violation.size() ? b.kkt_violation.maxCoeff() : 0.0);
@@ -180,6 +187,8 @@ NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTa
   out.fit = fit_table(p, bulk.columns, b);
   out.genes_used = p.genes;
   out.missing_genes = mapping.missing;
+  out.condition_number = kappa;
+  out.condition_number_solved = kappa_solved;
   return out;
 }
 

@@ -12,6 +12,8 @@ namespace blue {
 
 enum class GeneScaling {
   kNone,        // least squares in the units given: highly expressed genes dominate the fit
+  kRelative,    // each gene (row of S and of every y) divided by the mean of its row of S: relative errors, so
+                // that a gene's platform bias weighs the same whatever its level; all-zero rows are dropped
   kStandardize  // each gene (row of S and of every y) divided by the standard deviation of its row of S
                 // across cell types; genes with a constant row of S carry no type information and are dropped
 };
@@ -37,7 +39,7 @@ ScaleCheck inspect_scale(const Eigen::MatrixXd& values);
 void ensure_linear(ExpressionTable& table, BulkScale scale);
 
 struct NnlsDeconvolutionOptions {
-  GeneScaling scaling = GeneScaling::kNone;
+  GeneScaling scaling = GeneScaling::kRelative;
   BulkScale bulk_scale = BulkScale::kAuto;
   int min_genes = defaults::kNnlsMinGenes;
   double max_missing_fraction = defaults::kMaxMissingGeneFraction;
@@ -49,6 +51,8 @@ struct NnlsDeconvolution {
   SampleTable fit;          // samples x kFitColumns
   std::vector<std::string> genes_used;
   std::vector<std::string> missing_genes;  // signature genes absent from the bulk
+  double condition_number = 0;             // of the signature over the genes used, in its units
+  double condition_number_solved = 0;      // of the problem solved (after the gene scaling)
 };
 
 // Columns of NnlsDeconvolution::fit (and of fit.tsv), in order:
