@@ -55,6 +55,9 @@ inline constexpr int kEpochs = 200;          // --epochs (the learning rate step
 inline constexpr int kBatchSize = 64;        // --batch-size
 inline constexpr double kLearningRate = 1e-4;
 inline constexpr int kLrStepEpochs = 100;    // StepLR period
+inline constexpr int kEnsembleMembers = 1;   // --ensemble: networks per model file
+inline constexpr std::uint64_t kEnsembleSeedStride = 1000;  // member i trains with seed + i x 1000 (a run
+                                                            // uses seed, seed + 1 and seed + 2)
 inline constexpr double kLrGamma = 0.1;      // StepLR factor
 inline constexpr double kProportionLossWeight = 100.0;
 inline constexpr int kValidationSamples = 1000;  // flat-Dirichlet validation samples (+ dominant extras)

@@ -182,6 +182,38 @@ TEST_F(ModelCli, EnsembleAveragesItsModelsAndRefusesAnotherPanel) {
   EXPECT_FALSE(std::filesystem::exists(*dir_ / "ens_bad"));
 }
 
+// train --ensemble 2 --seed 7: members trained with seeds 7 and 1007 in one file. Its second member is the
+// model trained alone with --seed 1007: the ensemble's mean p_e = (m1 + m2) / 2 and spread |m1 - m2| / sqrt 2
+// follow from it and the lone model p_s = m2 exactly: sd = sqrt(2) |p_e - p_s|, and -m ensemble -m lone
+// averages three networks, (m1 + 2 m2) / 3 = (2 p_e + p_s) / 3.
+TEST_F(ModelCli, EnsembleFileHoldsItsMembersAndReportsTheirSpread) {
+  auto r = run_blue(train_args(*dir_ / "ens.blue", "--seed 7 --ensemble 2", 2), *dir_ / "ens.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_blue(train_args(*dir_ / "lone.blue", "--seed 1007", 2), *dir_ / "lone.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto prov = nlohmann::json::parse(slurp(*dir_ / "ens.blue.provenance.json"));
+  EXPECT_EQ(prov.at("ensemble").at("members"), 2);
+  EXPECT_EQ(prov.at("ensemble").at("seeds"), nlohmann::json::array({7, 1007}));
+  const std::string bulk = quote(example("finotello_bulk.tsv.gz"));
+  for (const auto& [models, out] : {std::pair<std::string, std::string>{"-m " + quote(*dir_ / "ens.blue"), "e"},
+                                    {"-m " + quote(*dir_ / "lone.blue"), "s"},
+                                    {"-m " + quote(*dir_ / "ens.blue") + " -m " + quote(*dir_ / "lone.blue"), "es"}}) {
+    r = run_blue("deconvolve " + models + " -b " + bulk + " -o " + quote(*dir_ / out) + " --threads 2 -q",
+                 *dir_ / (out + ".err"));
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  const SampleTable pe = read_sample_table(*dir_ / "e/proportions.tsv", "e");
+  const SampleTable ps = read_sample_table(*dir_ / "s/proportions.tsv", "s");
+  const SampleTable pes = read_sample_table(*dir_ / "es/proportions.tsv", "es");
+  const SampleTable sd = read_sample_table(*dir_ / "e/proportions_sd.tsv", "sd");
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "s/proportions_sd.tsv"));  // one network: no spread
+  ASSERT_EQ(sd.columns, pe.columns);
+  EXPECT_GT(sd.values.maxCoeff(), 1e-3);  // two different networks
+  EXPECT_LT((sd.values - std::sqrt(2.0) * (pe.values - ps.values).cwiseAbs()).cwiseAbs().maxCoeff(), 1e-5);
+  EXPECT_LT((pes.values - (2 * pe.values + ps.values) / 3).cwiseAbs().maxCoeff(), 1e-5);
+  for (Eigen::Index i = 0; i < pe.values.rows(); ++i) EXPECT_NEAR(pe.values.row(i).sum(), 1.0, 1e-5);
+}
+
 // --gep-mode posterior: each type's GEP is its share of the bulk, renormalised, so CPM(gep_k) / (share_k x
 // bulk CPM) is one constant per sample and type, and the modes differ only in the GEPs.
 TEST_F(ModelCli, PosteriorGepsAreTheTypesSharesOfTheBulk) {

@@ -37,7 +37,10 @@ void run(const DeconvolveArgs& a) {
   }
   model::set_torch_threads(threads());
   std::vector<model::LoadedModel> models;
-  for (const auto& path : a.model_paths) models.push_back(model::load_model(path, a.device));
+  for (const auto& path : a.model_paths)
+    for (auto& member : model::load_model_members(path, a.device)) models.push_back(std::move(member));
+  if (models.size() > 1) log::info("deconvolve", "an ensemble of {} networks: their mean, and their spread in "
+                                   "proportions_sd.tsv", models.size());
   std::vector<const model::LoadedModel*> ensemble;
   for (const auto& m : models) ensemble.push_back(&m);
   const model::LoadedModel& m = models.front();
@@ -77,8 +80,9 @@ void register_deconvolve(CLI::App& app) {
   auto a = std::make_shared<DeconvolveArgs>();
   auto* cmd = app.add_subcommand("deconvolve", "Estimate cell-type proportions and GEPs of bulk samples with a model");
   cmd->add_option("--model,-m", a->model_paths,
-                  "Model file written by 'blue train'; several (repeat -m) make an ensemble whose predictions are "
-                  "averaged: models of the same reference and panel, e.g. trained with different --seed")
+                  "Model file written by 'blue train' (with --ensemble N it holds N networks); several (repeat -m) "
+                  "make an ensemble whose predictions are averaged: models of the same reference and panel, e.g. "
+                  "trained with different --seed; the members' spread goes to proportions_sd.tsv")
       ->required();
   cmd->add_option("--bulk,-b", a->bulk_path, "Bulk expression, genes x samples: TSV/CSV[.gz] or .h5ad (linear scale)")
       ->required();

@@ -22,6 +22,7 @@ struct TrainArgs {
   std::string preset = "full";
   std::string select_by = "total";
   std::string input_scaling = defaults::kInputScaling;
+  int ensemble = defaults::kEnsembleMembers;
 };
 
 // --preset fast: smaller widths, fewer samples and epochs, a higher learning rate; any option given
@@ -75,19 +76,43 @@ void run(CLI::App* cmd, TrainArgs& a) {
   require_new_outputs({a.out, a.out + ".provenance.json"}, replace);
   Provenance prov("train");
   Reference ref = load_reference(a.config.reference, a.edits, prov);
-  model::TrainedModel m = model::train_from_reference(ref, a.config);
+  // Ensemble members differ by their seed (simulation and initialisation); each has its own checkpoint.
+  std::vector<model::TrainedModel> members;
+  nlohmann::json seeds = nlohmann::json::array(), member_tests = nlohmann::json::array();
+  for (int i = 0; i < a.ensemble; ++i) {
+    model::TrainConfig config = a.config;
+    config.train.seed += static_cast<std::uint64_t>(i) * defaults::kEnsembleSeedStride;
+    if (i > 0) config.train.checkpoint_path = a.out + ".member" + std::to_string(i + 1) + ".ckpt";
+    if (a.ensemble > 1)
+      log::info("train", "ensemble member {} of {} (seed {})", i + 1, a.ensemble, config.train.seed);
+    members.push_back(model::train_from_reference(ref, config));
+    seeds.push_back(config.train.seed);
+    member_tests.push_back(members.back().info.meta["test_split"]);
+    if (members.back().interrupted) break;
+  }
+  model::TrainedModel& m = members.front();
+  const bool interrupted = members.back().interrupted;
+  std::vector<const model::Network*> more;
+  for (std::size_t i = 1; i < members.size(); ++i) more.push_back(&members[i].network);
+  if (a.ensemble > 1) m.info.meta["ensemble"] = {{"members", members.size()}, {"seeds", seeds},
+                                                  {"test_split", member_tests}};
   StagedOutputs final_out(replace);
-  model::save_model(final_out, a.out, m.info, m.network);
+  model::save_model(final_out, a.out, m.info, m.network, more);
   if (!a.config.genes_path.empty()) prov.add_input("genes", a.config.genes_path);
   prov.set("device", a.config.train.device);
   prov.set("torch_version", model::torch_version());
   prov.set("training", m.info.meta["training"]);
   prov.set("best_epoch", m.info.meta["best_epoch"]);
-  prov.set("interrupted", m.interrupted);
+  prov.set("interrupted", interrupted);
   prov.set("test_split", m.info.meta["test_split"]);
+  if (a.ensemble > 1) prov.set("ensemble", m.info.meta["ensemble"]);
   prov.set("training_log", m.timed_log);
   commit_outputs(final_out, prov, a.out + ".provenance.json", "train");
-  if (m.interrupted) log::warn("train", "stopped early by Ctrl-C; continue with the same command plus --resume");
+  if (interrupted)
+    log::warn("train", "stopped early by Ctrl-C{}; continue with the same command plus --resume",
+              a.ensemble > 1 ? fmt::format(" (ensemble member {} of {}; later members are not trained)",
+                                           members.size(), a.ensemble)
+                             : "");
 }
 
 }  // namespace
@@ -154,6 +179,11 @@ void register_train(CLI::App& app) {
   cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
   cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);
   add_seed_option(cmd, a->config.train.seed);
+  cmd->add_option("--ensemble", a->ensemble,
+                  "Train N networks with seeds SEED, SEED + 1000, ... into one model file: deconvolve reports their "
+                  "mean and their spread (proportions_sd.tsv); N times the training time")
+      ->check(CLI::Range(1, 100))
+      ->default_val(defaults::kEnsembleMembers);
   add_run_options(cmd, a->run);
   cmd->callback([cmd, a] { run(cmd, *a); });
 }

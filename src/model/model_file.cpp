@@ -1,6 +1,8 @@
 // The model file container (torch-free: weights are opaque bytes here).
 #include "model/model_file.h"
 
+#include <fmt/format.h>
+
 #include <zlib.h>
 
 #include <cstring>
@@ -138,7 +140,8 @@ Container read_container(const std::string& path) {
   return decode_container(ss.str(), path);
 }
 
-void save_model(StagedOutputs& out, const std::string& path, const ModelInfo& info, const Network& net) {
+void save_model(StagedOutputs& out, const std::string& path, const ModelInfo& info, const Network& net,
+                const std::vector<const Network*>& more) {
   Container c;
   c.meta = info.meta;
   c.meta["kind"] = "model";
@@ -149,10 +152,12 @@ void save_model(StagedOutputs& out, const std::string& path, const ModelInfo& in
   c.meta["normalisation"] = "panel genes, CPM over the panel (sum 1e6), log2(x + 1) (METHOD 2.3)";
   c.blobs = info.blobs;
   c.blobs["weights"] = net.save_weights();
+  c.meta["ensemble_members"] = 1 + more.size();
+  for (std::size_t i = 0; i < more.size(); ++i) c.blobs["weights." + std::to_string(i + 1)] = more[i]->save_weights();
   write_container(out, path, c);
 }
 
-LoadedModel load_model(const std::string& path, const std::string& device) {
+std::vector<LoadedModel> load_model_members(const std::string& path, const std::string& device) {
   Container c = read_container(path);
   if (c.meta.value("kind", "") != "model" || !c.blobs.count("weights")) {
     throw InputError("'" + path + "' is a blue " + c.meta.value("kind", std::string("?")) +
@@ -169,12 +174,30 @@ LoadedModel load_model(const std::string& path, const std::string& device) {
   if (arch.genes != static_cast<int>(info.genes.size()) || arch.types != static_cast<int>(info.cell_types.size())) {
     throw InputError("model file '" + path + "': the architecture does not match its gene/cell-type lists");
   }
+  const std::size_t members = c.meta.value("ensemble_members", 1);
+  std::vector<std::string> weights;
+  for (std::size_t i = 0; i < members; ++i) {
+    const std::string name = i == 0 ? "weights" : "weights." + std::to_string(i);
+    auto it = c.blobs.find(name);
+    if (it == c.blobs.end())
+      throw InputError(fmt::format("model file '{}': ensemble member {} of {} has no weights; train it again", path,
+                                   i + 1, members));
+    weights.push_back(std::move(it->second));
+    c.blobs.erase(it);
+  }
   info.meta = std::move(c.meta);
-  Network net(arch, 0, device);
-  net.load_weights(c.blobs.at("weights"));
-  c.blobs.erase("weights");
   info.blobs = std::move(c.blobs);
-  return {std::move(info), std::move(net)};
+  std::vector<LoadedModel> out;
+  for (const auto& w : weights) {
+    Network net(arch, 0, device);
+    net.load_weights(w);
+    out.push_back({info, std::move(net)});
+  }
+  return out;
+}
+
+LoadedModel load_model(const std::string& path, const std::string& device) {
+  return std::move(load_model_members(path, device).front());
 }
 
 }  // namespace blue::model

@@ -52,7 +52,13 @@ struct LoadedModel {
 };
 
 // meta gets "kind", "blue_version", "genes", "cell_types", "architecture" and "normalisation" filled in.
-void save_model(StagedOutputs& out, const std::string& path, const ModelInfo& info, const Network& net);
+// `more`: further members of an ensemble (`blue train --ensemble N`), the same architecture, stored as
+// blobs "weights.1", "weights.2", ... with meta "ensemble_members" = their total count.
+void save_model(StagedOutputs& out, const std::string& path, const ModelInfo& info, const Network& net,
+                const std::vector<const Network*>& more = {});
+// The first member (all there is for a single model).
 LoadedModel load_model(const std::string& path, const std::string& device = "cpu");
+// Every member of the model file, in order (one for a single model); each carries the same info.
+std::vector<LoadedModel> load_model_members(const std::string& path, const std::string& device = "cpu");
 
 }  // namespace blue::model

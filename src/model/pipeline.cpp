@@ -325,18 +325,26 @@ void check_ensemble(const std::vector<const LoadedModel*>& models) {
   }
 }
 
-// The mean of the models' predictions: proportions (rows still sum to 1) and log2(CPM + 1) GEPs.
-Prediction predict_mean(const std::vector<const LoadedModel*>& models, const MatrixF& input, int batch_size) {
+// The mean of the models' predictions: proportions (rows still sum to 1) and log2(CPM + 1) GEPs. With `sd`
+// and more than one model: the sample standard deviation of the models' proportions.
+Prediction predict_mean(const std::vector<const LoadedModel*>& models, const MatrixF& input, int batch_size,
+                        MatrixF* sd = nullptr) {
   Prediction mean = models.front()->network.predict(input, batch_size);
   if (models.size() == 1) return mean;
+  MatrixF sum_sq = mean.proportions.cwiseProduct(mean.proportions);
   for (std::size_t i = 1; i < models.size(); ++i) {
     Prediction p = models[i]->network.predict(input, batch_size);
     mean.proportions += p.proportions;
+    sum_sq += p.proportions.cwiseProduct(p.proportions);
     for (std::size_t k = 0; k < mean.gep.size(); ++k) mean.gep[k] += p.gep[k];
   }
   const float n = static_cast<float>(models.size());
   mean.proportions /= n;
   for (auto& g : mean.gep) g /= n;
+  if (sd) {
+    const MatrixF var = (sum_sq - n * mean.proportions.cwiseProduct(mean.proportions)) / (n - 1);
+    *sd = var.cwiseMax(0.0f).cwiseSqrt();
+  }
   return mean;
 }
 
@@ -364,7 +372,7 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
     throw UsageError(fmt::format("--adapt estimates a gene-wise bias from the cohort and needs at least {} samples, "
                                  "got {}; drop --adapt", defaults::kMinAdaptSamples, d.samples.size()));
   }
-  Prediction p = predict_mean(models, d.input, options.batch_size);
+  Prediction p = predict_mean(models, d.input, options.batch_size, &d.proportions_sd);
   if (has_profiles) {
     const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
     if (options.adapt_rounds > 0) d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));

@@ -72,6 +72,9 @@ struct Deconvolution {
   MatrixF input;             // samples x panel genes, normalised bulk (log2 CPM + 1 over the panel) as fed
   MatrixF proportions;       // samples x types: cell fractions
   MatrixF uncalibrated;      // with --mrna-content: the network's fractions before calibration, else empty
+  // Ensembles only (else empty): per sample and type, the standard deviation of the members' proportions
+  // (their first prediction, before --adapt and --mrna-content).
+  MatrixF proportions_sd;
   std::vector<std::string> unmapped_content_types;  // types the mRNA content table does not cover
   MatrixF rna_fractions;     // samples x types: fractions of the RNA (cell fractions x mean library size)
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
@@ -99,7 +102,8 @@ struct Deconvolution {
 Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options);
 
 // An ensemble: every model predicts and the proportions and the (log2) GEPs are averaged, then adaptation
-// and the diagnostics run on the average (reference profiles and held-out limits of the first model).
+// and the diagnostics run on the average (reference profiles and held-out limits of the first model); the
+// members' spread goes to proportions_sd.
 // The models must share the gene panel and the cell types (the same reference, e.g. different --seed):
 // UsageError otherwise.
 Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const ExpressionTable& bulk,
