@@ -5,11 +5,13 @@
 // A second table checks, per subcommand, that an existing output is not replaced without --force.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "io/tables.h"
 #include "io_test_util.h"
 #include "sim_cli.h"
 
@@ -144,6 +146,8 @@ const std::vector<BadInput> kBadInputs = {
     {"BulkEnsemblAgainstModel", DECONVOLVE "model.blue -b {fx}/bulk_ensembl.tsv", 2, {"Ensembl IDs vs symbols"}},
     {"DeconvolveNaNBulk", DECONVOLVE "model.blue -b {fx}/bulk_nan.tsv", 2, {"bulk_nan.tsv: line 4, column 3"}},
     {"DeconvolveOneSample", DECONVOLVE "model.blue -b {fx}/bulk_one_sample.tsv", 0, {}},
+    {"DeconvolveNegativeBulk", DECONVOLVE "model.blue -b {fx}/bulk_negative.tsv", 2,
+     {"bulk_negative.tsv", "looks log-transformed", "negative values", "--bulk-scale log2"}},
     // `signature`: gene panel.
     {"EmptyGeneList", "signature --reference {fx}/ref.h5ad --label-key cell_type --genes {fx}/empty.tsv --out {out}",
      2, {"empty.tsv: gene list is empty"}},
@@ -242,3 +246,28 @@ INSTANTIATE_TEST_SUITE_P(Subcommands, CliOverwrite, ::testing::ValuesIn(kOverwri
                          [](const ::testing::TestParamInfo<Overwrite>& info) { return std::string(info.param.name); });
 
 }  // namespace
+
+// deconvolve --bulk-scale log2 undoes log2(x + 1): the same proportions as from the linear table.
+TEST(CliBulkScale, DeconvolveConvertsLog2BulkBack) {
+  blue::test::TempDir tmp;
+  const std::string fx = std::string(BLUE_FIXTURES) + "/bad_inputs";
+  const blue::ExpressionTable linear = blue::read_expression_table(fx + "/bulk.tsv", "bulk");
+  std::string text = "gene\ts1\ts2\ts3\n";
+  for (std::size_t g = 0; g < linear.genes.size(); ++g) {
+    text += linear.genes[g];
+    for (Eigen::Index j = 0; j < linear.values.cols(); ++j)
+      text += "\t" + std::to_string(std::log2(linear.values(static_cast<Eigen::Index>(g), j) + 1));
+    text += "\n";
+  }
+  const std::string logged = tmp.write("bulk_log2.tsv", text);
+  const std::string model = " -m " + fx + "/model.blue --threads 1 -q -o ";
+  auto r = run_blue("deconvolve -b " + fx + "/bulk.tsv" + model + tmp.file("lin"), tmp.file("lin.err"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_blue("deconvolve -b " + logged + model + tmp.file("log"), tmp.file("log.err"));
+  EXPECT_EQ(r.code, 2) << r.err;  // looks log: maximum below 50 with fractions
+  r = run_blue("deconvolve --bulk-scale log2 -b " + logged + model + tmp.file("log"), tmp.file("log.err"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto a = blue::read_sample_table(tmp.file("lin/proportions.tsv"), "lin");
+  const auto b = blue::read_sample_table(tmp.file("log/proportions.tsv"), "log");
+  EXPECT_LT((a.values - b.values).cwiseAbs().maxCoeff(), 1e-4);
+}

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "io/bulk_scale.h"
 #include "io/tables.h"
 #include "model/pipeline.h"
 #include "model/runtime.h"
@@ -24,6 +25,7 @@ struct DeconvolveArgs {
   bool adapt = false;
   int adapt_rounds = defaults::kAdaptRounds;
   std::string gep_mode = defaults::kGepMode;
+  std::string bulk_scale = "auto";
 };
 
 void run(const DeconvolveArgs& a) {
@@ -45,6 +47,7 @@ void run(const DeconvolveArgs& a) {
   for (const auto& m : models) ensemble.push_back(&m);
   const model::LoadedModel& m = models.front();
   ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
+  ensure_linear(bulk, parse_bulk_scale(a.bulk_scale), "deconvolve");
   model::DeconvolveOptions options = a.options;
   options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
   options.gep_mode = model::parse_gep_mode(a.gep_mode);
@@ -86,6 +89,7 @@ void register_deconvolve(CLI::App& app) {
       ->required();
   cmd->add_option("--bulk,-b", a->bulk_path, "Bulk expression, genes x samples: TSV/CSV[.gz] or .h5ad (linear scale)")
       ->required();
+  add_bulk_scale_option(cmd, a->bulk_scale);
   cmd->add_option("--out,-o", a->out_dir, "Output directory")->required();
   cmd->add_flag("--adapt", a->adapt,
                 "Cohort adaptation: estimate each gene's bias between this cohort and the reference (median over "

@@ -28,8 +28,6 @@ struct NnlsCliOptions {
 
 const std::map<std::string, GeneScaling> kScalings{
     {"none", GeneScaling::kNone}, {"relative", GeneScaling::kRelative}, {"standardize", GeneScaling::kStandardize}};
-const std::map<std::string, BulkScale> kBulkScales{
-    {"auto", BulkScale::kAuto}, {"linear", BulkScale::kLinear}, {"log2", BulkScale::kLog2}};
 
 std::vector<std::string> check(NnlsCliOptions& o) {
   std::vector<std::string> problems = check_signature_source(o.source);
@@ -54,7 +52,7 @@ void run_nnls(NnlsCliOptions& o) {
   apply_run_options(o.run);
   throw_if_problems(check(o));
   o.nnls.scaling = kScalings.at(o.gene_scaling);
-  o.nnls.bulk_scale = kBulkScales.at(o.bulk_scale);
+  o.nnls.bulk_scale = parse_bulk_scale(o.bulk_scale);
   o.nnls.max_missing_fraction = o.source.max_missing_genes;
   Provenance provenance("nnls");
   provenance.add_input("bulk", o.bulk_path);
@@ -127,10 +125,7 @@ void register_nnls(CLI::App& app) {
   cmd->add_option("--mrna-map", opt->mrna_map,
                   "Map the signature's cell types onto rows of --mrna-content: TSV with columns cell_type, "
                   "content_type; without it types are matched by name");
-  cmd->add_option("--bulk-scale", opt->bulk_scale,
-                  "auto: refuse bulk that looks log-transformed; linear: use as given; log2: convert 2^x - 1")
-      ->check(CLI::IsMember({"auto", "linear", "log2"}))
-      ->default_val("auto");
+  add_bulk_scale_option(cmd, opt->bulk_scale);
   cmd->add_option("--min-genes", opt->nnls.min_genes, "Fewest signature genes found in the bulk to proceed")
       ->default_val(defaults::kNnlsMinGenes);
   cmd->add_option("--tolerance", opt->nnls.nnls.tolerance, "Relative KKT tolerance of the NNLS solver")

@@ -57,4 +57,12 @@ void commit_outputs(StagedOutputs& out, const Provenance& provenance, const std:
   for (const auto& path : out.final_paths()) log::info(stage, "wrote {}", path);
 }
 
+void add_bulk_scale_option(CLI::App* cmd, std::string& scale) {
+  cmd->add_option("--bulk-scale", scale,
+                  "auto: refuse bulk that looks log-transformed (negative values, or a maximum below 50 with "
+                  "fractions); linear: use as given; log2: convert log2(x + 1) back with 2^x - 1")
+      ->check(CLI::IsMember({"auto", "linear", "log2"}))
+      ->default_val("auto");
+}
+
 }  // namespace blue::cli

@@ -30,6 +30,9 @@ void add_seed_option(CLI::App* cmd, std::uint64_t& seed);
 // --reference, --labels, --label-key, --barcode-column, --layer, --gene-column.
 void add_reference_options(CLI::App* cmd, ReferenceOptions& ref, bool required = true);
 
+// --bulk-scale auto|linear|log2 (io/bulk_scale.h), default auto.
+void add_bulk_scale_option(CLI::App* cmd, std::string& scale);
+
 // Writes `provenance` as JSON to `provenance_path` (staged), commits every staged output and logs where
 // the results are.
 void commit_outputs(StagedOutputs& out, const Provenance& provenance, const std::string& provenance_path,
