@@ -214,6 +214,38 @@ TEST_F(ModelCli, EnsembleFileHoldsItsMembersAndReportsTheirSpread) {
   for (Eigen::Index i = 0; i < pe.values.rows(); ++i) EXPECT_NEAR(pe.values.row(i).sum(), 1.0, 1e-5);
 }
 
+// --nnls-weight W: proportions = (1 - W) x the network's + W x NNLS's on the signature the model keeps, and
+// that NNLS estimate is what `blue nnls` gives from the same reference (same genes, same cell fractions with
+// the same mRNA contents).
+TEST_F(ModelCli, NnlsWeightBlendsTheModelsSignatureEstimate) {
+  const std::string bulk = quote(example("finotello_bulk.tsv.gz"));
+  std::string table = "cell_type\tmrna_content\n";
+  const char* types[] = {"B", "CD14+ Mono", "CD8 T", "DC", "FCGR3A+ Mono", "Memory CD4 T", "NK", "Naive CD4 T",
+                         "Platelet"};
+  for (int i = 0; i < 9; ++i) table += std::string(types[i]) + "\t" + std::to_string(1.0 + 0.25 * i) + "\n";
+  const auto content = *dir_ / "content.tsv";
+  std::ofstream(content) << table;
+  const std::string common = "deconvolve -m " + quote(*dir_ / "model.blue") + " -b " + bulk +
+                             " --threads 2 -q --mrna-content " + quote(content);
+  auto r = run_blue(common + " -o " + quote(*dir_ / "w0"), *dir_ / "w0.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_blue(common + " --nnls-weight 0.3 -o " + quote(*dir_ / "w3"), *dir_ / "w3.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_blue("nnls -r " + quote(example("pbmc3k_example.h5ad")) + " --label-key cell_type -b " + bulk +
+                   " --threads 2 -q --mrna-content " + quote(content) + " -o " + quote(*dir_ / "nnls"),
+               *dir_ / "nnls.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const SampleTable p0 = read_sample_table(*dir_ / "w0/proportions.tsv", "w0");
+  const SampleTable p3 = read_sample_table(*dir_ / "w3/proportions.tsv", "w3");
+  const SampleTable model_nnls = read_sample_table(*dir_ / "w3/proportions_nnls.tsv", "model nnls");
+  const SampleTable nnls = read_sample_table(*dir_ / "nnls/proportions.tsv", "nnls");
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "w0/proportions_nnls.tsv"));
+  ASSERT_EQ(nnls.columns, model_nnls.columns);
+  EXPECT_LT((model_nnls.values - nnls.values).cwiseAbs().maxCoeff(), 1e-5);
+  EXPECT_LT((p3.values - (0.7 * p0.values + 0.3 * model_nnls.values)).cwiseAbs().maxCoeff(), 1e-5);
+  EXPECT_GT((p3.values - p0.values).cwiseAbs().maxCoeff(), 1e-3);
+}
+
 // --gep-mode posterior: each type's GEP is its share of the bulk, renormalised, so CPM(gep_k) / (share_k x
 // bulk CPM) is one constant per sample and type, and the modes differ only in the GEPs.
 TEST_F(ModelCli, PosteriorGepsAreTheTypesSharesOfTheBulk) {

@@ -58,7 +58,9 @@ void run(const DeconvolveArgs& a) {
   for (std::size_t i = 0; i < a.model_paths.size(); ++i) {
     prov.add_input(i == 0 ? "model" : "model_" + std::to_string(i + 1), a.model_paths[i]);
   }
-  prov.set("ensemble_size", a.model_paths.size());
+  prov.set("ensemble_size", models.size());
+  prov.set("nnls_weight", options.nnls_weight);
+  prov.set("bulk_scale", a.bulk_scale);
   prov.add_input("bulk", a.bulk_path);
   prov.set("device", a.device);
   prov.set("torch_version", model::torch_version());
@@ -90,6 +92,11 @@ void register_deconvolve(CLI::App& app) {
   cmd->add_option("--bulk,-b", a->bulk_path, "Bulk expression, genes x samples: TSV/CSV[.gz] or .h5ad (linear scale)")
       ->required();
   add_bulk_scale_option(cmd, a->bulk_scale);
+  cmd->add_option("--nnls-weight", a->options.nnls_weight,
+                  "Average the network's cell fractions with NNLS's on the model's signature of specific genes: "
+                  "proportions = (1 - W) x network + W x NNLS (NNLS alone in proportions_nnls.tsv); 0 = off")
+      ->check(CLI::Range(0.0, 1.0))
+      ->default_val(0.0);
   cmd->add_option("--out,-o", a->out_dir, "Output directory")->required();
   cmd->add_flag("--adapt", a->adapt,
                 "Cohort adaptation: estimate each gene's bias between this cohort and the reference (median over "

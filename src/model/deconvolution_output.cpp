@@ -71,6 +71,9 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
   const auto K = d.cell_types.size();
   SampleTable props{"", d.samples, d.cell_types, d.proportions.cast<double>()};
   write_sample_table(out, dir + "/proportions.tsv", props);
+  if (d.proportions_nnls.size() > 0)
+    write_sample_table(out, dir + "/proportions_nnls.tsv",
+                       {"", d.samples, d.cell_types, d.proportions_nnls.cast<double>()});
   if (d.proportions_sd.size() > 0)
     write_sample_table(out, dir + "/proportions_sd.tsv", {"", d.samples, d.cell_types, d.proportions_sd.cast<double>()});
   if (d.uncalibrated.size() > 0) {

@@ -8,6 +8,7 @@
 
 #include "analysis/evaluate.h"
 #include "analysis/mrna_content.h"
+#include "model/signature_blend.h"
 #include "io/genes.h"
 #include "io/h5ad.h"
 #include "io/tables.h"
@@ -142,6 +143,7 @@ MatrixF panel_input(const std::vector<std::string>& genes, const ExpressionTable
 }
 
 const char* const kTranscriptomeBlob = "transcriptome_profiles";
+const char* const kSignatureCandidates = "signature_candidates";
 
 // Samples that the reference's profiles explain worse than the model's held-out pseudobulk (the
 // distance above kResidualFlagFactor x its 90th percentile there), or in which at least
@@ -208,13 +210,34 @@ void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bul
 
 // Cell fractions from the RNA shares the network reads, with bulk mRNA contents instead of the
 // reference's library sizes (analysis/mrna_content.h): d.uncalibrated keeps the network's.
-void calibrate_by_mrna_content(const DeconvolveOptions& options, const std::vector<double>& library_size,
-                               Deconvolution& d) {
+std::vector<double> calibrate_by_mrna_content(const DeconvolveOptions& options,
+                                              const std::vector<double>& library_size, Deconvolution& d) {
   const MrnaCalibration c = mrna_calibration(options.mrna_content, options.mrna_map, d.cell_types, library_size);
   log_mrna_calibration(c, d.cell_types, options.mrna_content, "deconvolve");
   d.unmapped_content_types = c.unmapped;
   d.uncalibrated = d.proportions;
   d.proportions = calibrate_fractions(d.uncalibrated, c.factor);
+  return c.factor;
+}
+
+// The network's cell fractions averaged with NNLS's on the model's signature (signature_blend.h). The RNA
+// per cell that turns NNLS's RNA fractions into cell fractions is the one the network's fractions assume:
+// the reference's library sizes, or with --mrna-content the bulk contents (L_k / factor_k).
+void blend_with_nnls(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options,
+                     const std::vector<double>& library_size, const std::vector<double>& mrna_factor,
+                     Deconvolution& d) {
+  if (!model.info.meta.contains(kSignatureCandidates))
+    throw UsageError("--nnls-weight needs a model that keeps a signature (trained by blue >= 0.5.0); retrain "
+                     "the model or drop --nnls-weight");
+  std::vector<double> rna_per_cell = library_size;
+  for (std::size_t k = 0; k < rna_per_cell.size() && !mrna_factor.empty(); ++k) rna_per_cell[k] /= mrna_factor[k];
+  const NnlsEstimate e =
+      nnls_estimate(model.info.meta[kSignatureCandidates], d.cell_types, bulk, rna_per_cell, "model");
+  const float w = static_cast<float>(options.nnls_weight);
+  d.proportions_nnls = e.cell_fractions;
+  d.proportions = (1 - w) * d.proportions + w * e.cell_fractions;
+  log::info("deconvolve", "proportions = {:.2f} x network + {:.2f} x NNLS ({} signature genes, condition number "
+            "{:.1f}); NNLS's alone in proportions_nnls.tsv", 1 - w, w, e.genes, e.condition_number);
 }
 
 }  // namespace
@@ -281,6 +304,11 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
       {"units", "mean raw counts per cell of all the type's labelled cells; float32, types x genes, in blob '" +
                     std::string(kTranscriptomeBlob) + "'"}};
   m.info.blobs[kTranscriptomeBlob] = transcriptome.to_blob();
+  try {
+    m.info.meta[kSignatureCandidates] = signature_candidates(ref);
+  } catch (const InputError& e) {
+    log::warn("train", "no signature kept in the model (deconvolve --nnls-weight will not work): {}", e.what());
+  }
   m.info.meta["training"] = options;
   m.info.meta["reference"] = {{"file", std::filesystem::path(config.reference.path).filename().string()},
                               {"crc32", crc}, {"label_key", config.reference.label_key}};
@@ -410,11 +438,13 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
     if (options.gep_mode != GepMode::kNetwork) p.gep = std::move(a.gep);
     d.gep_mode = options.gep_mode;
     d.proportions = std::move(p.proportions);
-    if (!options.mrna_content.empty()) calibrate_by_mrna_content(options, profiles.library_size, d);
+    std::vector<double> factor;
+    if (!options.mrna_content.empty()) factor = calibrate_by_mrna_content(options, profiles.library_size, d);
+    if (options.nnls_weight > 0) blend_with_nnls(model, bulk, options, profiles.library_size, factor, d);
   } else {
-    if (!options.mrna_content.empty()) {
-      throw UsageError("--mrna-content needs a model that keeps the reference's library sizes (early blue 0.1.0 "
-                       "models do not); retrain the model or drop --mrna-content");
+    if (!options.mrna_content.empty() || options.nnls_weight > 0) {
+      throw UsageError("--mrna-content and --nnls-weight need a model that keeps the reference's library sizes "
+                       "(early blue 0.1.0 models do not); retrain the model or drop them");
     }
     d.proportions = std::move(p.proportions);
     log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions, "

@@ -65,6 +65,8 @@ struct DeconvolveOptions {
   // Cell fractions calibrated by bulk mRNA content (analysis/mrna_content.h): the table and the optional
   // map of the model's types onto its rows; "" = off.
   std::string mrna_content, mrna_map;
+  // Weight of the NNLS estimate on the model's signature in the proportions (signature_blend.h); 0 = off.
+  double nnls_weight = 0;
 };
 
 struct Deconvolution {
@@ -75,6 +77,7 @@ struct Deconvolution {
   // Ensembles only (else empty): per sample and type, the standard deviation of the members' proportions
   // (their first prediction, before --adapt and --mrna-content).
   MatrixF proportions_sd;
+  MatrixF proportions_nnls;  // with nnls_weight > 0: NNLS's cell fractions on the model's signature, else empty
   std::vector<std::string> unmapped_content_types;  // types the mRNA content table does not cover
   MatrixF rna_fractions;     // samples x types: fractions of the RNA (cell fractions x mean library size)
   std::vector<MatrixF> gep;  // per type: samples x genes, log2(CPM + 1)
