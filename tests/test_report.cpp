@@ -119,6 +119,25 @@ TEST(ReportPlots, StackedBarsStackToOne) {
   EXPECT_TRUE(contains(out, "Fraction of cells (0-1)"));
 }
 
+// An ensemble's spread: each bar's tooltip gives the SD, and a table per type the median and largest SD
+// over the samples with the sample where it is largest.
+TEST(ReportPlots, EnsembleSpreadInTooltipsAndTable) {
+  ReportInputs in;
+  in.deconvolution_dir = "out";
+  in.proportions = SampleTable{"", {"s1", "s2", "s3"}, {"A", "B"}, Eigen::MatrixXd(3, 2)};
+  in.proportions.values << 0.25, 0.75, 0.5, 0.5, 0.1, 0.9;
+  in.proportions_sd = SampleTable{"", {"s1", "s2", "s3"}, {"A", "B"}, Eigen::MatrixXd(3, 2)};
+  in.proportions_sd->values << 0.01, 0.02, 0.05, 0.03, 0.02, 0.04;
+  const std::string html = render_report(in).html;
+  EXPECT_TRUE(contains(html, "<title>s2: A 0.500 (SD over the ensemble 0.050)</title>")) << html;
+  EXPECT_TRUE(contains(html, "id=\"spread-table\""));
+  // A: mean 0.283, median SD 0.020, largest 0.050 in s2; B: mean 0.717, median 0.030, largest 0.040 in s3.
+  EXPECT_TRUE(contains(html, "<td>A</td><td class=\"num\">0.283</td><td class=\"num\">0.020</td><td class=\"num\">0.050</td><td>s2</td>")) << html;
+  EXPECT_TRUE(contains(html, "<td>B</td><td class=\"num\">0.717</td><td class=\"num\">0.030</td><td class=\"num\">0.040</td><td>s3</td>"));
+  in.proportions_sd.reset();
+  EXPECT_FALSE(contains(render_report(in).html, "spread-table"));
+}
+
 TEST(ReportPlots, TrainingCurveMarksTheBestEpoch) {
   const std::string out = training_svg({{1, 2, 3}, {3, 2, 1}, {4, 2.5, 3}, 2});
   EXPECT_TRUE(contains(out, "class=\"loss-train\""));

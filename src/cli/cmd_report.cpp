@@ -12,6 +12,7 @@
 #include "io/tables.h"
 #include "model/model_file.h"
 #include "report/report.h"
+#include "util/error.h"
 #include "util/log.h"
 
 namespace blue::cli {
@@ -55,6 +56,12 @@ void read_deconvolution(const ReportOptions& o, report::ReportInputs& in, Proven
   const fs::path dir(o.dir);
   in.proportions = read_sample_table((dir / "proportions.tsv").string(), "predicted proportions");
   if (fs::exists(dir / "fit.tsv")) in.fit = read_sample_table((dir / "fit.tsv").string(), "NNLS fit");
+  if (fs::exists(dir / "proportions_sd.tsv")) {
+    in.proportions_sd = read_sample_table((dir / "proportions_sd.tsv").string(), "ensemble spread");
+    if (in.proportions_sd->samples != in.proportions.samples || in.proportions_sd->columns != in.proportions.columns)
+      throw InputError(fmt::format("{}: samples or cell types differ from proportions.tsv; deconvolve again",
+                                   (dir / "proportions_sd.tsv").string()));
+  }
   if (fs::exists(dir / "diagnostics.tsv")) in.diagnostics = report::read_diagnostics(o.dir);
   if (fs::exists(dir / "gep.h5ad")) {
     in.gep_path = (dir / "gep.h5ad").string();

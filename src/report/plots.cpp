@@ -88,7 +88,7 @@ std::string accuracy_svg(const std::vector<ScatterPanel>& panels) {
   return s.str();
 }
 
-std::string proportions_svg(const SampleTable& p) {
+std::string proportions_svg(const SampleTable& p, const SampleTable* sd) {
   const std::size_t n = p.samples.size(), K = p.columns.size();
   const double left = 80, top = 30, height = 300;
   const double width = std::clamp(18.0 * static_cast<double>(n), 320.0, 1000.0);
@@ -102,8 +102,13 @@ std::string proportions_svg(const SampleTable& p) {
     for (std::size_t k = 0; k < K; ++k) {
       const double v = std::max(0.0, p.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)));
       if (!std::isfinite(v)) continue;
+      const bool spread = sd && sd->values.rows() == static_cast<Eigen::Index>(n) &&
+                          sd->values.cols() == static_cast<Eigen::Index>(K);
       s.rect(x(static_cast<double>(i)) + gap / 2, y(acc + v), step - gap, y(acc) - y(acc + v), svg::palette(k),
-             "class=\"bar\"", fmt::format("{}: {} {:.3f}", p.samples[i], p.columns[k], v));
+             "class=\"bar\"",
+             spread ? fmt::format("{}: {} {:.3f} (SD over the ensemble {:.3f})", p.samples[i], p.columns[k], v,
+                                  sd->values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)))
+                    : fmt::format("{}: {} {:.3f}", p.samples[i], p.columns[k], v));
       acc += v;
     }
   }

@@ -20,7 +20,7 @@ struct ScatterPanel {
 std::string accuracy_svg(const std::vector<ScatterPanel>& panels);
 
 // Stacked bars of each sample's fractions (id "plot-proportions"); rows of `p` are samples.
-std::string proportions_svg(const SampleTable& p);
+std::string proportions_svg(const SampleTable& p, const SampleTable* sd = nullptr);
 
 // The top marker genes of one cell type: their values in that type's predicted GEP, genes x samples.
 struct GepBlock {

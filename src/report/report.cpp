@@ -59,6 +59,26 @@ std::string fit_section(const SampleTable& fit) {
          html_note("NNLS fit per sample (fit.tsv): r2 and residual_norm over the genes used, in the bulk's units.");
 }
 
+// Per type, how far the ensemble's members disagree: the median and the largest standard deviation of the
+// fraction over the samples, and the sample where it is largest.
+std::string spread_section(const SampleTable& sd, const SampleTable& p) {
+  Table t{{"cell type", "mean fraction", "median SD", "largest SD", "in sample"}, {}};
+  for (Eigen::Index k = 0; k < sd.values.cols(); ++k) {
+    std::vector<double> col(sd.values.col(k).data(), sd.values.col(k).data() + sd.values.rows());
+    Eigen::Index worst = 0;
+    const double largest = sd.values.col(k).maxCoeff(&worst);
+    std::nth_element(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(col.size() / 2), col.end());
+    const auto pk = std::find(p.columns.begin(), p.columns.end(), sd.columns[k]) - p.columns.begin();
+    const double mean = pk < static_cast<std::ptrdiff_t>(p.columns.size()) ? p.values.col(pk).mean() : NAN;
+    t.rows.push_back({sd.columns[k], fmt::format("{:.3f}", mean), fmt::format("{:.3f}", col[col.size() / 2]),
+                      fmt::format("{:.3f}", largest), sd.samples[worst]});
+  }
+  return html_table(t, "spread-table") +
+         html_note("Standard deviation of each fraction over the ensemble's networks (proportions_sd.tsv, before "
+                   "--adapt and --mrna-content): how much the answer depends on the training seed. The bar chart's "
+                   "tooltips show it per sample.");
+}
+
 std::string model_section(const ModelSummary& m) {
   Table t{{"model", "value"}, {}};
   for (const auto& [k, v] : m.facts) t.rows.push_back({k, v});
@@ -146,7 +166,9 @@ void add_deconvolution_sections(const ReportInputs& in, HtmlPage& page, Report& 
     page.section("accuracy", "Predicted vs true cell fractions",
                  html_note("No truth table given (--truth): accuracy plots and metrics are not shown."));
   }
-  page.section("proportions", "Predicted cell-type fractions per sample", proportions_svg(p));
+  page.section("proportions", "Predicted cell-type fractions per sample",
+               proportions_svg(p, in.proportions_sd ? &*in.proportions_sd : nullptr));
+  if (in.proportions_sd) page.section("spread", "Ensemble spread", spread_section(*in.proportions_sd, p));
   page.section("gep", "Predicted cell-type expression profiles (GEPs)", heatmap_section(in));
   if (in.fit) page.section("fit", "NNLS fit", fit_section(*in.fit));
   if (in.diagnostics) {

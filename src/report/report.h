@@ -36,6 +36,7 @@ struct ReportInputs {
   std::string deconvolution_dir;        // "" = no deconvolution (a report of a subtyping run alone)
   SampleTable proportions;
   std::optional<SampleTable> fit;       // fit.tsv of `blue nnls`
+  std::optional<SampleTable> proportions_sd;  // proportions_sd.tsv of an ensemble
   std::optional<Diagnostics> diagnostics;  // diagnostics.tsv (+ unexplained_genes.tsv) of `blue deconvolve`
   std::optional<DenseAnnData> gep;      // gep.h5ad of `blue deconvolve`
   std::string gep_path;                 // for messages
