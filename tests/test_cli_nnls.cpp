@@ -172,6 +172,11 @@ TEST(CliNnls, SpecificSignatureFromProfilesAndMrnaContent) {
   EXPECT_NE(r.output.find("--panel markers needs single cells"), std::string::npos) << r.output;
   r = blue_run("signature --out " + tmp.file("m.tsv"));
   EXPECT_EQ(r.code, 1) << r.output;
+  // Log-scaled profiles are refused, naming the file.
+  const std::string logged = tmp.write("log_profiles.tsv", "gene\tA\tB\nx\t2.5\t0.1\ny\t0.2\t3.3\n");
+  r = blue_run("signature --profiles " + logged + " --out " + tmp.file("l.tsv"));
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("log_profiles.tsv looks log-transformed"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(tmp.file("bad")));
 }
 

@@ -7,6 +7,7 @@
 #include "cli/common.h"
 #include "cli/signature_source.h"
 #include "defaults.h"
+#include "io/bulk_scale.h"
 #include "io/genes.h"
 #include "io/tables.h"
 #include "nnls/signature.h"
@@ -135,7 +136,12 @@ ExpressionTable signature_from_source(const SignatureSource& src, Provenance& pr
   ExpressionTable sig;
   if (!src.profiles_path.empty()) {
     provenance.add_input("profiles", src.profiles_path);
-    const MeanProfiles profiles = mean_profiles(read_expression_table(src.profiles_path, "profiles"));
+    const ExpressionTable table = read_expression_table(src.profiles_path, "profiles");
+    if (const ScaleCheck c = inspect_scale(table.values); c.looks_log)
+      throw InputError(fmt::format("{} looks log-transformed ({}); --profiles needs mean profiles in linear units "
+                                   "(counts, CPM, TPM): convert them with 2^x - 1 first",
+                                   src.profiles_path, c.reason));
+    const MeanProfiles profiles = mean_profiles(table);
     sig = src.genes_path.empty() ? specific_signature(profiles, src, provenance, measured)
                                  : listed_signature(profiles, src);
   } else {
