@@ -271,3 +271,26 @@ TEST(CliBulkScale, DeconvolveConvertsLog2BulkBack) {
   const auto b = blue::read_sample_table(tmp.file("log/proportions.tsv"), "log");
   EXPECT_LT((a.values - b.values).cwiseAbs().maxCoeff(), 1e-4);
 }
+
+// train --mrna-content applies the contents in the simulation; the model's fractions are then cell fractions
+// for bulk RNA, so deconvolve refuses to apply them a second time.
+TEST(CliMrnaContent, TrainedInTheSimulationThenRefusedAtDeconvolution) {
+  blue::test::TempDir tmp;
+  const std::string fx = std::string(BLUE_FIXTURES) + "/bad_inputs";
+  const std::string table = tmp.write("content.tsv", "cell_type\tmrna_content\nTA\t1\nTB\t2\nTC\t4\n");
+  auto r = run_blue("train --threads 1 --label-key cell_type --projection 16 --base-channels 2 --samples 20 "
+                    "--val-samples 5 --epochs 1 --batch-size 4 --seed 1 -q -r " + fx + "/ref.h5ad --mrna-content " +
+                        table + " -o " + tmp.file("m.blue"),
+                    tmp.file("train.err"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(slurp(tmp.file("m.blue.provenance.json")).find("content.tsv"), std::string::npos);
+  r = run_blue("deconvolve -q -m " + tmp.file("m.blue") + " -b " + fx + "/bulk.tsv --mrna-content " + table +
+                   " -o " + tmp.file("d"),
+               tmp.file("d.err"));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("trained with --mrna-content"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("d")));
+  r = run_blue("deconvolve -q -m " + tmp.file("m.blue") + " -b " + fx + "/bulk.tsv -o " + tmp.file("d"),
+               tmp.file("d.err"));
+  EXPECT_EQ(r.code, 0) << r.err;
+}

@@ -138,6 +138,27 @@ TEST(Simulate, BulkIsTheProportionWeightedSumOfGepsAndProportionsAreDrawnCounts)
   }
 }
 
+// rna_scale (train --mrna-content): each type's cells enter the bulk times its factor; the same draws, the
+// same proportions and GEPs, and bulk = sum_k p_k x scale_k x gep_k.
+TEST(Simulate, RnaScaleWeighsEachTypesCellsInTheBulkOnly) {
+  Reference ref = three_types();
+  CellSplit split = split_cells(ref, 3);
+  SimulationOptions o = small_options();
+  const Pseudobulk plain = simulate(ref, all_gene_columns(ref), split.pools[0], o);
+  o.rna_scale = {2.0, 1.0, 0.5};
+  const Pseudobulk pb = simulate(ref, all_gene_columns(ref), split.pools[0], o);
+  EXPECT_EQ(pb.proportions, plain.proportions);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(pb.gep[k], plain.gep[k]);
+  for (std::size_t i = 0; i < pb.n_samples(); ++i)
+    for (std::size_t g = 0; g < ref.n_genes(); ++g) {
+      double mix = 0.0;
+      for (std::size_t k = 0; k < 3; ++k) mix += double(pb.proportions(i, k)) * o.rna_scale[k] * pb.gep[k](i, g);
+      EXPECT_NEAR(pb.bulk(i, g), mix, 1e-5 * (1.0 + std::abs(mix)));
+    }
+  o.rna_scale = {1.0};
+  EXPECT_THROW(simulate(ref, all_gene_columns(ref), split.pools[0], o), InternalError);
+}
+
 TEST(Simulate, DrawsAtLeastCellsPerSampleAndIntegerCounts) {
   Reference ref = three_types();
   CellSplit split = split_cells(ref, 3);

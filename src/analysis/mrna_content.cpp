@@ -99,7 +99,8 @@ void log_mrna_calibration(const MrnaCalibration& c, const std::vector<std::strin
   std::vector<std::string> used;
   for (std::size_t k = 0; k < types.size(); ++k)
     if (!c.row[k].empty()) used.push_back(fmt::format("{} x{:.2f}", types[k], c.factor[k]));
-  log::info(tag, "cell fractions calibrated by mRNA content ({}): {}", table, log::preview(used, 40));
+  log::info(tag, "mRNA content factors L_k / C_k (reference library size over bulk mRNA content, {}): {}", table,
+            log::preview(used, 40));
   if (!c.unmapped.empty())
     log::warn(tag, "{} cell type(s) have no mRNA content in {} and keep the median factor: {}; map them with "
               "--mrna-map (columns cell_type, content_type)", c.unmapped.size(), table, log::preview(c.unmapped, 40));

@@ -73,6 +73,8 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"device", t.device},
           {"donor_key", c.reference.donor_key},
           {"donor_sampling", c.donor_sampling},
+          {"mrna_content", c.mrna_content},
+          {"mrna_map", c.mrna_map},
           {"donors", c.reference.donors}};
 }
 
@@ -224,12 +226,12 @@ std::vector<double> calibrate_by_mrna_content(const DeconvolveOptions& options,
 // per cell that turns NNLS's RNA fractions into cell fractions is the one the network's fractions assume:
 // the reference's library sizes, or with --mrna-content the bulk contents (L_k / factor_k).
 void blend_with_nnls(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options,
-                     const std::vector<double>& library_size, const std::vector<double>& mrna_factor,
+                     const std::vector<double>& cell_rna, const std::vector<double>& mrna_factor,
                      Deconvolution& d) {
   if (!model.info.meta.contains(kSignatureCandidates))
     throw UsageError("--nnls-weight needs a model that keeps a signature (trained by blue >= 0.5.0); retrain "
                      "the model or drop --nnls-weight");
-  std::vector<double> rna_per_cell = library_size;
+  std::vector<double> rna_per_cell = cell_rna;  // the network's assumption, before --mrna-content
   for (std::size_t k = 0; k < rna_per_cell.size() && !mrna_factor.empty(); ++k) rna_per_cell[k] /= mrna_factor[k];
   const NnlsEstimate e =
       nnls_estimate(model.info.meta[kSignatureCandidates], d.cell_types, bulk, rna_per_cell, "model");
@@ -266,7 +268,14 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   Panel panel = choose_panel(ref, config.genes_path);
   CellSplit split = split_cells(ref, config.split_seed);
   const bool by_donor = !ref.donor_of.empty() && config.donor_sampling == "one";
+  const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);
   SimulationOptions sim = config.simulation;
+  if (!config.mrna_content.empty()) {
+    const MrnaCalibration c =
+        mrna_calibration(config.mrna_content, config.mrna_map, ref.cell_types, profiles.library_size);
+    log_mrna_calibration(c, ref.cell_types, config.mrna_content, "train");
+    for (double f : c.factor) sim.rna_scale.push_back(1.0 / f);
+  }
   sim.seed = config.train.seed;
   TrainingSet train = simulate_split(ref, panel, split, Split::kTrain, sim, by_donor);
   sim.samples = config.validation_samples;
@@ -290,8 +299,8 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   TrainResult r = train_network(arch, train, val, config.train, identity);
 
   TrainedModel m{ModelInfo{panel.genes, ref.cell_types, {}}, std::move(r.best), r.interrupted};
-  const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);
   m.info.meta["reference_profiles"] = profiles.to_json();
+  if (!sim.rna_scale.empty()) m.info.meta["rna_scale"] = sim.rna_scale;  // train --mrna-content
   // Over every labelled cell, not only the training split: the ceiling is for real bulk, where the best
   // estimate of each type's level is wanted (a held-out cell's rare genes would otherwise look foreign).
   std::vector<std::vector<std::int64_t>> all_cells(ref.n_types());
@@ -424,7 +433,14 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
       log::info("deconvolve", "adaptation round {}: mean |gene bias| {:.3f} log2 units", round + 1,
                 bias.cwiseAbs().mean());
     }
-    d.rna_fractions = rna_fractions(p.proportions, profiles.library_size);
+    // The RNA one cell brings as the network assumes: the reference's library size, times the simulation's
+    // factor for models trained with --mrna-content (then the bulk content C_k, up to one constant).
+    std::vector<double> rna_per_cell = profiles.library_size;
+    if (model.info.meta.contains("rna_scale")) {
+      const auto scale = model.info.meta["rna_scale"].get<std::vector<double>>();
+      for (std::size_t k = 0; k < rna_per_cell.size() && k < scale.size(); ++k) rna_per_cell[k] *= scale[k];
+    }
+    d.rna_fractions = rna_fractions(p.proportions, rna_per_cell);
     // The diagnostics judge the network's own GEPs: the allocated ones rebuild the bulk exactly.
     Reconstruction rec = reconstruct(d.input, p.proportions, p.gep, profiles.panel_size(), profiles.mean_counts);
     d.reconstruction_distance = std::move(rec.distance);
@@ -439,8 +455,14 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
     d.gep_mode = options.gep_mode;
     d.proportions = std::move(p.proportions);
     std::vector<double> factor;
+    const std::string trained_with = model.info.meta.contains("training")
+                                         ? model.info.meta["training"].value("mrna_content", std::string())
+                                         : std::string();
+    if (!options.mrna_content.empty() && !trained_with.empty())
+      throw UsageError(fmt::format("the model was trained with --mrna-content {}: its fractions are already cell "
+                                   "fractions for bulk mRNA contents; drop --mrna-content", trained_with));
     if (!options.mrna_content.empty()) factor = calibrate_by_mrna_content(options, profiles.library_size, d);
-    if (options.nnls_weight > 0) blend_with_nnls(model, bulk, options, profiles.library_size, factor, d);
+    if (options.nnls_weight > 0) blend_with_nnls(model, bulk, options, rna_per_cell, factor, d);
   } else {
     if (!options.mrna_content.empty() || options.nnls_weight > 0) {
       throw UsageError("--mrna-content and --nnls-weight need a model that keeps the reference's library sizes "

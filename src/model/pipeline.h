@@ -31,6 +31,9 @@ struct TrainConfig {
   std::string preset = "full";
   // With donors in the reference: "one" draws every pseudobulk sample from one donor, "mixed" from all.
   std::string donor_sampling = "one";
+  // Bulk mRNA contents (analysis/mrna_content.h) applied in the simulation: each cell of type k enters the
+  // pseudobulk times C_k / L_k, so the network reads bulk-like RNA shares and returns cell fractions; "" = off.
+  std::string mrna_content, mrna_map;
 };
 
 struct TrainedModel {

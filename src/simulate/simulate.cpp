@@ -109,9 +109,10 @@ void simulate_sample(const SimulationContext& ctx, std::size_t i, const Design& 
       }
     }
   }
+  const auto& scale = ctx.options.rna_scale;
   for (std::size_t g = 0; g < g_genes; ++g) {
     double bulk = 0.0;
-    for (std::size_t k = 0; k < k_types; ++k) bulk += sums[k * g_genes + g];
+    for (std::size_t k = 0; k < k_types; ++k) bulk += sums[k * g_genes + g] * (scale.empty() ? 1.0 : scale[k]);
     out.bulk(i, g) = static_cast<float>(bulk / total);
   }
   for (std::size_t k = 0; k < k_types; ++k) {
@@ -129,6 +130,9 @@ void check_inputs(const Reference& ref, const std::vector<std::int32_t>& gene_co
       throw InternalError(fmt::format("simulate: {} cell pools for {} cell types", pools.size(), ref.n_types()));
     }
   }
+  if (!options.rna_scale.empty() && options.rna_scale.size() != ref.n_types())
+    throw InternalError(fmt::format("simulate: {} RNA scale factors for {} cell types", options.rna_scale.size(),
+                                    ref.n_types()));
   for (std::size_t k = 0; k < ref.n_types(); ++k) {
     bool found = false;
     for (const auto& pools : pool_sets) found = found || !pools[k].empty();

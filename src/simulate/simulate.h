@@ -40,6 +40,10 @@ struct SimulationOptions {
   // are drawn. Needs K >= 2.
   double sparse_fraction = 0.0;
   std::uint64_t seed = defaults::kSeed;
+  // Per type (empty = all 1): each drawn cell's counts enter the pseudobulk times this factor, so that a
+  // type's share of the pseudobulk's RNA follows bulk mRNA contents instead of the platform's library sizes
+  // (train --mrna-content). The proportions stay fractions of cells and the GEPs means of the type's cells.
+  std::vector<double> rna_scale;
 };
 
 struct Pseudobulk {
