@@ -17,13 +17,7 @@ WORK=bench_out/mrna_simulation
 CAL=(--mrna-content data/mrna_content_immune.tsv --mrna-map data/mrna_map_pbmc3k.tsv)
 export OMP_WAIT_POLICY=PASSIVE
 mkdir -p "$WORK"
-metrics() {
-  local out
-  out=$(/usr/bin/python3 bench/model_metrics.py "$1" "$2" "$3" x)
-  printf '%s / %s' "$(echo "$out" | awk -F'\t' '$2 == "overall" {print $3}')" \
-    "$(echo "$out" | awk -F'\t' 'NR > 1 && $2 != "overall" {print $4}' | sort -g |
-       awk '{a[NR] = $1} END {printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')"
-}
+source bench/metrics.sh
 echo "| seed | calibration | Finotello | Kang ctrl | Kang stim |"
 echo "|---|---|---|---|---|"
 for seed in 42 7 11; do

@@ -19,14 +19,7 @@ ISL="$DATA/islets"
 mkdir -p "$WORK"
 bash bench/kang_pseudobulk.sh "$BLUE" "$WORK" 2
 
-# metrics PROPORTIONS TRUTH MAP -> "overall CCC / median per-type r"
-metrics() {
-  local out
-  out=$(/usr/bin/python3 bench/model_metrics.py "$1" "$2" "$3" x)
-  printf '%s / %s' "$(echo "$out" | awk -F'\t' '$2 == "overall" {print $3}')" \
-    "$(echo "$out" | awk -F'\t' 'NR > 1 && $2 != "overall" {print $4}' | sort -g |
-       awk '{a[NR] = $1} END {printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')"
-}
+source bench/metrics.sh  # metrics PROPORTIONS TRUTH MAP -> "overall CCC / median per-type r"
 # islets DIR -> "beta / alpha mean fraction, Spearman(beta, HbA1c)"
 islets() {
   /usr/bin/python3 - "$1/proportions.tsv" "$ISL/fadista77_phenotypes.tsv" <<'PY'
