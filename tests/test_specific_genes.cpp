@@ -37,6 +37,15 @@ MeanProfiles profiles(const std::vector<std::vector<double>>& rows, std::vector<
   return p;
 }
 
+SpecificGeneOptions options(double min_fold_change, double min_cpm, int min_per_type, int max_per_type) {
+  SpecificGeneOptions o;
+  o.min_fold_change = min_fold_change;
+  o.min_cpm = min_cpm;
+  o.min_per_type = min_per_type;
+  o.max_per_type = max_per_type;
+  return o;
+}
+
 }  // namespace
 
 TEST(SpecificGenes, ConditionNumberKnownExactly) {
@@ -56,11 +65,7 @@ TEST(SpecificGenes, RanksByFoldChangeOverTheOtherTypesMean) {
   // tie for the highest (no type). With min fold change 4 (log2 2), all but g4 and g6 pass.
   const MeanProfiles p = profiles(
       {{63, 3, 0}, {31, 3, 1}, {31, 0, 15}, {1, 31, 3}, {1, 0, 15}, {0, 3, 63}, {0, 63, 63}}, {"A", "B", "C"});
-  SpecificGeneOptions o;
-  o.min_fold_change = 4;
-  o.min_cpm = 20;
-  o.min_per_type = 1;
-  o.max_per_type = 1;
+  SpecificGeneOptions o = options(4, 20, 1, 1);
   SpecificGeneSelection s = select_specific_genes(p, o);
   EXPECT_EQ(s.candidates, (std::vector<std::size_t>{3, 1, 1}));
   EXPECT_EQ(s.genes, (std::vector<std::string>{"g0", "g3", "g5"}));
@@ -90,11 +95,7 @@ TEST(SpecificGenes, ChoosesTheNumberPerTypeWithTheSmallestConditionNumber) {
   // Two types. With 1 gene each the signature is [[8, 1], [1, 8]] (kappa 9/7); the second genes
   // [[3, 1], [1, 3]] are less specific, so adding them raises kappa: n = 1 wins over n = 2.
   MeanProfiles p = profiles({{8, 1}, {3, 1}, {1, 8}, {1, 3}}, {"A", "B"});
-  SpecificGeneOptions o;
-  o.min_fold_change = 2;
-  o.min_cpm = 0;
-  o.min_per_type = 1;
-  o.max_per_type = 2;
+  SpecificGeneOptions o = options(2, 0, 1, 2);
   SpecificGeneSelection s = select_specific_genes(p, o);
   Eigen::MatrixXd one(2, 2), two(4, 2);
   one << 8, 1, 1, 8;
@@ -122,8 +123,7 @@ TEST(SpecificGenes, TypesWithoutGenesAndBadOptions) {
   // B and C tie on g1: no type has it, so only A has a gene: fewer candidates than types.
   expect_error<InputError>([&] { select_specific_genes(p, o); },
                            {"only 1 genes", "--min-fold-change", "3 types"});
-  // A third gene for B: two candidates, still fewer than the types; a fourth for C: C's warning is gone
-  // and the selection works.
+  // With a gene of its own for B (g2) and for C (g3), every type has a candidate and the selection works.
   const MeanProfiles q = profiles({{8, 1, 1}, {1, 8, 8}, {1, 9, 1}, {1, 1, 9}}, {"A", "B", "C"});
   const SpecificGeneSelection s = select_specific_genes(q, o);
   EXPECT_EQ(s.genes, (std::vector<std::string>{"g0", "g2", "g3"}));

@@ -34,9 +34,8 @@ void run(const DeconvolveArgs& a) {
     throw UsageError("--device cuda: this LibTorch " + model::torch_version() +
                      " has no CUDA support or no GPU is visible; use --device cpu");
   }
-  if (!a.options.mrna_map.empty() && a.options.mrna_content.empty()) {
-    throw UsageError("--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too");
-  }
+  if (const std::string p = mrna_content_problem(a.options.mrna_content, a.options.mrna_map); !p.empty())
+    throw UsageError(p);
   model::set_torch_threads(threads());
   std::vector<model::LoadedModel> models;
   for (const auto& path : a.model_paths)
@@ -116,13 +115,10 @@ void register_deconvolve(CLI::App& app) {
                   "the bulk exactly); reference = the same allocation with the reference's mean profiles as prior")
       ->check(CLI::IsMember({"network", "posterior", "reference"}))
       ->default_val(defaults::kGepMode);
-  cmd->add_option("--mrna-content", a->options.mrna_content,
-                  "Calibrate the cell fractions by bulk mRNA per cell: TSV with a first column of cell types and a "
-                  "column mrna_content (e.g. data/mrna_content_immune.tsv); proportions.tsv then holds the "
-                  "calibrated fractions, proportions_uncalibrated.tsv the network's");
-  cmd->add_option("--mrna-map", a->options.mrna_map,
-                  "Map the model's cell types onto rows of --mrna-content: TSV with columns cell_type, content_type "
-                  "(e.g. data/mrna_map_pbmc3k.tsv); without it types are matched by name");
+  add_mrna_content_options(cmd, a->options.mrna_content, a->options.mrna_map,
+                           "the cell fractions are calibrated by them: proportions.tsv then holds the calibrated "
+                           "fractions, proportions_uncalibrated.tsv the network's",
+                           "model");
   cmd->add_option("--batch-size", a->options.batch_size, "Samples per forward pass")
       ->check(CLI::PositiveNumber)
       ->default_val(defaults::kPredictBatch);

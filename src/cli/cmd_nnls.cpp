@@ -39,10 +39,7 @@ std::vector<std::string> check(NnlsCliOptions& o) {
   if (o.nnls.min_genes < 1) problems.push_back("--min-genes " + std::to_string(o.nnls.min_genes) + ": expected >= 1");
   if (!(o.nnls.nnls.tolerance > 0 && o.nnls.nnls.tolerance < 1))
     problems.push_back("--tolerance " + std::to_string(o.nnls.nnls.tolerance) + ": expected in (0, 1)");
-  if (!o.mrna_map.empty() && o.mrna_content.empty())
-    problems.push_back("--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too");
-  for (const auto* f : {&o.mrna_content, &o.mrna_map})
-    if (!f->empty() && !std::filesystem::exists(*f)) problems.push_back(*f + ": no such file");
+  if (std::string p = mrna_content_problem(o.mrna_content, o.mrna_map); !p.empty()) problems.push_back(std::move(p));
   if (o.nnls.nnls.max_iterations < 0)
     problems.push_back("--max-iterations " + std::to_string(o.nnls.nnls.max_iterations) + ": expected >= 0");
   return problems;
@@ -119,12 +116,10 @@ void register_nnls(CLI::App& app) {
                   "deviation")
       ->check(CLI::IsMember({"none", "relative", "standardize"}))
       ->default_val(defaults::kNnlsGeneScaling);
-  cmd->add_option("--mrna-content", opt->mrna_content,
-                  "Per-type mRNA content (e.g. data/mrna_content_immune.tsv): proportions.tsv then holds cell "
-                  "fractions, proportions_uncalibrated.tsv the RNA fractions NNLS estimates");
-  cmd->add_option("--mrna-map", opt->mrna_map,
-                  "Map the signature's cell types onto rows of --mrna-content: TSV with columns cell_type, "
-                  "content_type; without it types are matched by name");
+  add_mrna_content_options(cmd, opt->mrna_content, opt->mrna_map,
+                           "proportions.tsv then holds cell fractions, proportions_uncalibrated.tsv the RNA "
+                           "fractions NNLS estimates",
+                           "signature");
   add_bulk_scale_option(cmd, opt->bulk_scale);
   cmd->add_option("--min-genes", opt->nnls.min_genes, "Fewest signature genes found in the bulk to proceed")
       ->default_val(defaults::kNnlsMinGenes);

@@ -53,8 +53,7 @@ void validate(const TrainArgs& a) {
     problems.push_back("--sparse-fraction must be in [0, 1], got " + std::to_string(c.simulation.sparse_fraction));
   }
   if (c.train.learning_rate <= 0) problems.push_back("--lr must be > 0");
-  if (!c.mrna_map.empty() && c.mrna_content.empty())
-    problems.push_back("--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too");
+  if (std::string p = mrna_content_problem(c.mrna_content, c.mrna_map); !p.empty()) problems.push_back(std::move(p));
   if (c.arch.projection < 16 || c.arch.projection % 16 != 0) {
     problems.push_back("--projection must be a positive multiple of 16, got " + std::to_string(c.arch.projection));
   }
@@ -181,13 +180,10 @@ void register_train(CLI::App& app) {
   cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
   cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);
   add_seed_option(cmd, a->config.train.seed);
-  cmd->add_option("--mrna-content", a->config.mrna_content,
-                  "Per-type bulk mRNA contents (e.g. data/mrna_content_immune.tsv) applied in the simulation: each "
-                  "cell enters the pseudobulk times C_k / L_k, so the network returns cell fractions of bulk RNA")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--mrna-map", a->config.mrna_map,
-                  "Map the reference's cell types onto rows of --mrna-content (columns cell_type, content_type)")
-      ->check(CLI::ExistingFile);
+  add_mrna_content_options(cmd, a->config.mrna_content, a->config.mrna_map,
+                           "applied in the simulation: each cell enters the pseudobulk times C_k / L_k, so the "
+                           "network returns cell fractions of bulk RNA",
+                           "reference");
   cmd->add_option("--ensemble", a->ensemble,
                   "Train N networks with seeds SEED, SEED + 1000, ... into one model file: deconvolve reports their "
                   "mean and their spread (proportions_sd.tsv); N times the training time")

@@ -65,4 +65,22 @@ void add_bulk_scale_option(CLI::App* cmd, std::string& scale) {
       ->default_val("auto");
 }
 
+void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,
+                              const std::string& types) {
+  cmd->add_option("--mrna-content", content,
+                  "Per-type bulk mRNA contents: TSV with a first column of cell types and a column mrna_content "
+                  "(e.g. data/mrna_content_immune.tsv); " + effect)
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--mrna-map", map,
+                  "Map the " + types + "'s cell types onto rows of --mrna-content: TSV with columns cell_type, "
+                  "content_type (e.g. data/mrna_map_pbmc3k.tsv); without it types are matched by name")
+      ->check(CLI::ExistingFile);
+}
+
+std::string mrna_content_problem(const std::string& content, const std::string& map) {
+  return !map.empty() && content.empty()
+             ? "--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too"
+             : "";
+}
+
 }  // namespace blue::cli

@@ -33,6 +33,13 @@ void add_reference_options(CLI::App* cmd, ReferenceOptions& ref, bool required =
 // --bulk-scale auto|linear|log2 (io/bulk_scale.h), default auto.
 void add_bulk_scale_option(CLI::App* cmd, std::string& scale);
 
+// --mrna-content TABLE and --mrna-map MAP (analysis/mrna_content.h), both existing files. `effect`: what the
+// contents do in this subcommand; `types`: whose cell types the map names ("model", "signature", ...).
+void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,
+                              const std::string& types);
+// The problem with the pair (--mrna-map without --mrna-content), or "" when there is none.
+std::string mrna_content_problem(const std::string& content, const std::string& map);
+
 // Writes `provenance` as JSON to `provenance_path` (staged), commits every staged output and logs where
 // the results are.
 void commit_outputs(StagedOutputs& out, const Provenance& provenance, const std::string& provenance_path,

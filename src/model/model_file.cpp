@@ -5,7 +5,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -157,7 +159,10 @@ void save_model(StagedOutputs& out, const std::string& path, const ModelInfo& in
   write_container(out, path, c);
 }
 
-std::vector<LoadedModel> load_model_members(const std::string& path, const std::string& device) {
+namespace {
+
+// The first `most` members of the model file (all when it holds fewer).
+std::vector<LoadedModel> load_members(const std::string& path, const std::string& device, std::size_t most) {
   Container c = read_container(path);
   if (c.meta.value("kind", "") != "model" || !c.blobs.count("weights")) {
     throw InputError("'" + path + "' is a blue " + c.meta.value("kind", std::string("?")) +
@@ -176,7 +181,7 @@ std::vector<LoadedModel> load_model_members(const std::string& path, const std::
   }
   const std::size_t members = c.meta.value("ensemble_members", 1);
   std::vector<std::string> weights;
-  for (std::size_t i = 0; i < members; ++i) {
+  for (std::size_t i = 0; i < std::min(members, most); ++i) {
     const std::string name = i == 0 ? "weights" : "weights." + std::to_string(i);
     auto it = c.blobs.find(name);
     if (it == c.blobs.end())
@@ -196,8 +201,14 @@ std::vector<LoadedModel> load_model_members(const std::string& path, const std::
   return out;
 }
 
+}  // namespace
+
+std::vector<LoadedModel> load_model_members(const std::string& path, const std::string& device) {
+  return load_members(path, device, std::numeric_limits<std::size_t>::max());
+}
+
 LoadedModel load_model(const std::string& path, const std::string& device) {
-  return std::move(load_model_members(path, device).front());
+  return std::move(load_members(path, device, 1).front());
 }
 
 }  // namespace blue::model

@@ -48,10 +48,9 @@ NnlsEstimate nnls_estimate(const nlohmann::json& candidates, const std::vector<s
     throw InputError(fmt::format("{}: the signature's cell types differ from the network's; train the model again",
                                  where));
   p.source = where + " (signature candidates)";
-  SpecificGeneOptions o;
-  o.min_cpm = 0;  // the thresholds were applied at training
-  o.min_fold_change = 1 + 1e-9;
-  const SpecificGeneSelection s = select_specific_genes(p, o, &bulk.genes);
+  // The thresholds of training again (the candidates passed them: nothing is lost), now among the genes the
+  // bulk measures, and the condition-number search over the number per type.
+  const SpecificGeneSelection s = select_specific_genes(p, SpecificGeneOptions{}, &bulk.genes);
   NnlsDeconvolutionOptions nnls;
   nnls.bulk_scale = BulkScale::kLinear;  // checked by the caller
   const NnlsDeconvolution r = deconvolve_nnls(signature_rows(p, s.genes), bulk, nnls);
