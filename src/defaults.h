@@ -10,6 +10,7 @@ inline constexpr std::uint64_t kSplitSeed = 2024;  // --split-seed: the 80/10/10
 
 // Reference checks
 inline constexpr int kMinCellsPerType = 3;  // fewer labelled cells: refuse, suggest --exclude-types/--merge-types
+inline constexpr int kMinSharedReferenceGenes = 1000;  // train -r A -r B: fewer genes in common -> error
 
 // Pseudobulk simulation (METHOD 2.1)
 inline constexpr int kCellsPerSample = 500;

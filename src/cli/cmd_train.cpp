@@ -16,6 +16,7 @@ namespace {
 
 struct TrainArgs {
   RunOptions run;
+  ReferenceListArgs refs;
   model::TrainConfig config;
   CellTypeEdits edits;
   std::string out;
@@ -66,6 +67,8 @@ void validate(const TrainArgs& a) {
 void run(CLI::App* cmd, TrainArgs& a) {
   apply_run_options(a.run);
   apply_preset(cmd, a);
+  a.config.references = expand_references(a.refs);
+  a.config.label_map = a.refs.label_map;
   validate(a);
   model::set_torch_threads(threads());
   a.config.preset = a.preset;
@@ -76,7 +79,7 @@ void run(CLI::App* cmd, TrainArgs& a) {
   const bool replace = a.run.force || a.config.train.resume;
   require_new_outputs({a.out, a.out + ".provenance.json"}, replace);
   Provenance prov("train");
-  Reference ref = load_reference(a.config.reference, a.edits, prov);
+  Reference ref = load_references(a.config.references, a.config.label_map, a.edits, prov);
   // Ensemble members differ by their seed (simulation and initialisation); each has its own checkpoint.
   std::vector<model::TrainedModel> members;
   nlohmann::json seeds = nlohmann::json::array(), member_tests = nlohmann::json::array();
@@ -121,7 +124,7 @@ void run(CLI::App* cmd, TrainArgs& a) {
 void register_train(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand("train", "Train the BLUE network on pseudobulk simulated from a labelled reference");
-  add_reference_options(cmd, a->config.reference);
+  add_reference_list_options(cmd, a->refs);
   add_cell_type_options(cmd, a->edits);
   cmd->add_option("--out,-o", a->out, "Model file to write (e.g. model.blue); checkpoints go to <out>.ckpt")->required();
   cmd->add_option("--genes", a->config.genes_path, "Gene panel, one gene per line (default: marker panel)");
@@ -173,8 +176,9 @@ void register_train(CLI::App& app) {
       ->check(CLI::IsMember({"none", "gene", "global"}))
       ->default_val(defaults::kInputScaling);
   cmd->add_option("--donor-sampling", a->config.donor_sampling,
-                  "With --donor-key: one = every training sample draws its cells from one donor (learns how profiles "
-                  "vary between people); mixed = from all donors' cells together")
+                  "With --donor-key or several references: one = every training sample draws its cells from one "
+                  "donor (or reference: learns how profiles vary between people and platforms); mixed = from all "
+                  "cells together")
       ->check(CLI::IsMember({"one", "mixed"}))
       ->default_val("one");
   cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");

@@ -1,8 +1,11 @@
 #include "cli/common.h"
 
+#include <fmt/format.h>
+
 #include <thread>
 
 #include "defaults.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/parallel.h"
 
@@ -30,24 +33,86 @@ void add_seed_option(CLI::App* cmd, std::uint64_t& seed) {
       ->default_val(defaults::kSeed);
 }
 
+namespace {
+
+// The options that describe how to read one reference, shared by the single- and multi-reference forms.
+struct ReferenceField {
+  const char* name;
+  const char* help;
+  std::string ReferenceOptions::*field;
+};
+const ReferenceField kReferenceFields[] = {
+    {"--labels", "CSV/TSV of cell labels (barcode column + label column); required for 10x input",
+     &ReferenceOptions::labels_path},
+    {"--label-key", "obs column (h5ad) or column of --labels that holds the cell type", &ReferenceOptions::label_key},
+    {"--barcode-column", "Column of --labels with barcodes (default: first)", &ReferenceOptions::barcode_column},
+    {"--layer", "h5ad matrix holding raw counts: X (default), raw, or a layers/ name", &ReferenceOptions::layer},
+    {"--gene-column", "h5ad var column with gene names (default: var index)", &ReferenceOptions::gene_column},
+    {"--donor-key",
+     "obs column (h5ad) or column of --labels naming each cell's donor (patient, sample); simulate and train then "
+     "draw every pseudobulk sample from one donor's cells",
+     &ReferenceOptions::donor_key},
+};
+const char* kReferenceHelp = "Single-cell reference of raw counts: .h5ad, 10x directory or matrix.mtx[.gz]";
+const char* kDonorsHelp =
+    "Keep only the cells of these donors (comma-separated or repeated; needs --donor-key), e.g. to hold patients "
+    "out of training";
+
+}  // namespace
+
 void add_reference_options(CLI::App* cmd, ReferenceOptions& ref, bool required) {
-  auto* r = cmd->add_option("--reference,-r", ref.path,
-                            "Single-cell reference of raw counts: .h5ad, 10x directory or matrix.mtx[.gz]");
-  if (required) r->required();
-  cmd->add_option("--labels", ref.labels_path,
-                  "CSV/TSV of cell labels (barcode column + label column); required for 10x input");
-  cmd->add_option("--label-key", ref.label_key,
-                  "obs column (h5ad) or column of --labels that holds the cell type")
-      ->required(required);
-  cmd->add_option("--barcode-column", ref.barcode_column, "Column of --labels with barcodes (default: first)");
-  cmd->add_option("--layer", ref.layer, "h5ad matrix holding raw counts: X (default), raw, or a layers/ name");
-  cmd->add_option("--gene-column", ref.gene_column, "h5ad var column with gene names (default: var index)");
-  cmd->add_option("--donor-key", ref.donor_key,
-                  "obs column (h5ad) or column of --labels naming each cell's donor (patient, sample); simulate and "
-                  "train then draw every pseudobulk sample from one donor's cells");
-  cmd->add_option("--donors", ref.donors, "Keep only the cells of these donors (comma-separated or repeated; needs "
-                                          "--donor-key), e.g. to hold patients out of training")
-      ->delimiter(',');
+  cmd->add_option("--reference,-r", ref.path, kReferenceHelp)->required(required);
+  for (const auto& f : kReferenceFields) {
+    auto* o = cmd->add_option(f.name, ref.*f.field, f.help);
+    if (f.field == &ReferenceOptions::label_key) o->required(required);
+  }
+  cmd->add_option("--donors", ref.donors, kDonorsHelp)->delimiter(',');
+}
+
+void add_reference_list_options(CLI::App* cmd, ReferenceListArgs& refs) {
+  cmd->add_option("--reference,-r", refs.paths,
+                  std::string(kReferenceHelp) + ". Repeat for several references: each training sample is drawn "
+                                                "from one of them, over the genes they share")
+      ->required();
+  for (const auto& f : kReferenceFields) {
+    auto* o = cmd->add_option(f.name, refs.per_reference[f.name],
+                              std::string(f.help) + " (with several references: once for all, or once per "
+                                                    "--reference in their order, - for none)");
+    if (f.field == &ReferenceOptions::label_key) o->required();
+  }
+  cmd->add_option("--donors", refs.donors, std::string(kDonorsHelp) + " (one reference only)")->delimiter(',');
+  cmd->add_option("--label-map", refs.label_map,
+                  "TSV reference<TAB>label<TAB>type mapping each reference's labels onto one vocabulary (reference: "
+                  "its file name or *; type - drops the label's cells); every label must be mapped")
+      ->check(CLI::ExistingFile);
+}
+
+std::vector<ReferenceOptions> expand_references(const ReferenceListArgs& refs) {
+  const std::size_t n = refs.paths.size();
+  std::vector<ReferenceOptions> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i].path = refs.paths[i];
+  for (const auto& f : kReferenceFields) {
+    const auto it = refs.per_reference.find(f.name);
+    if (it == refs.per_reference.end() || it->second.empty()) continue;
+    const std::vector<std::string>& v = it->second;
+    if (v.size() != 1 && v.size() != n) {
+      throw UsageError(fmt::format("{} is given {} times for {} references: give it once (for every reference) or "
+                                   "once per --reference, in the same order ('-' for none)",
+                                   f.name, v.size(), n));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& value = v.size() == 1 ? v[0] : v[i];
+      out[i].*f.field = value == "-" ? "" : value;
+    }
+  }
+  if (!refs.donors.empty()) {
+    if (n > 1) {
+      throw UsageError("--donors selects the donors of one reference; with several references, keep the wanted "
+                       "donors' cells in the files themselves");
+    }
+    out[0].donors = refs.donors;
+  }
+  return out;
 }
 
 void commit_outputs(StagedOutputs& out, const Provenance& provenance, const std::string& provenance_path,

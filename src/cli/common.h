@@ -4,7 +4,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "io/reference.h"
 #include "util/output.h"
@@ -27,8 +29,21 @@ void apply_run_options(const RunOptions& run);
 // --seed S.
 void add_seed_option(CLI::App* cmd, std::uint64_t& seed);
 
-// --reference, --labels, --label-key, --barcode-column, --layer, --gene-column.
+// --reference, --labels, --label-key, --barcode-column, --layer, --gene-column, --donor-key, --donors.
 void add_reference_options(CLI::App* cmd, ReferenceOptions& ref, bool required = true);
+
+// train's references: --reference/-r repeatable; --labels, --label-key, --barcode-column, --layer,
+// --gene-column and --donor-key each once (for all) or once per reference ("-" = none); --donors (one
+// reference only); --label-map.
+struct ReferenceListArgs {
+  std::vector<std::string> paths;
+  std::map<std::string, std::vector<std::string>> per_reference;  // option name -> values
+  std::vector<std::string> donors;
+  std::string label_map;
+};
+void add_reference_list_options(CLI::App* cmd, ReferenceListArgs& refs);
+// One ReferenceOptions per --reference; UsageError when an option's count is neither 1 nor the references'.
+std::vector<ReferenceOptions> expand_references(const ReferenceListArgs& refs);
 
 // --bulk-scale auto|linear|log2 (io/bulk_scale.h), default auto.
 void add_bulk_scale_option(CLI::App* cmd, std::string& scale);

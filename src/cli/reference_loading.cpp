@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "defaults.h"
+#include "simulate/reference_set.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -16,6 +18,20 @@ void add_cell_type_options(CLI::App* cmd, CellTypeEdits& edits) {
                   "Merge cell types into one: \"new=a,b\" (repeatable); applied before --exclude-types");
 }
 
+namespace {
+
+// Logs the cell types and their sizes and refuses types too small to split.
+void log_and_check(const Reference& ref) {
+  const auto sizes = cells_per_type(ref);
+  std::vector<std::string> summary;
+  for (std::size_t k = 0; k < sizes.size(); ++k) summary.push_back(fmt::format("{} {}", ref.cell_types[k], sizes[k]));
+  log::info("reference", "{} cells x {} genes, {} cell types: {}", ref.n_cells(), ref.n_genes(), ref.n_types(),
+            log::preview(summary, 40));
+  require_min_cells_per_type(ref);
+}
+
+}  // namespace
+
 Reference load_reference(const ReferenceOptions& options, const CellTypeEdits& edits, Provenance& provenance) {
   provenance.add_input("reference", options.path);
   if (!options.labels_path.empty()) provenance.add_input("labels", options.labels_path);
@@ -27,12 +43,41 @@ Reference load_reference(const ReferenceOptions& options, const CellTypeEdits& e
     provenance.set("donor_key", options.donor_key);
     provenance.set("donors", ref.donors);
   }
-  const auto sizes = cells_per_type(ref);
-  std::vector<std::string> summary;
-  for (std::size_t k = 0; k < sizes.size(); ++k) summary.push_back(fmt::format("{} {}", ref.cell_types[k], sizes[k]));
-  log::info("reference", "{} cells x {} genes, {} cell types: {}", ref.n_cells(), ref.n_genes(), ref.n_types(),
-            log::preview(summary, 40));
-  require_min_cells_per_type(ref);
+  log_and_check(ref);
+  return ref;
+}
+
+Reference load_references(const std::vector<ReferenceOptions>& list, const std::string& label_map,
+                          const CellTypeEdits& edits, Provenance& provenance) {
+  if (list.size() == 1 && label_map.empty()) return load_reference(list.front(), edits, provenance);
+  std::vector<std::string> paths;
+  for (const auto& o : list) paths.push_back(o.path);
+  const std::vector<std::string> names = reference_names(paths);
+  LabelMap map;
+  if (!label_map.empty()) {
+    map = read_label_map(label_map);
+    provenance.add_input("label_map", label_map);
+  }
+  std::vector<Reference> refs;
+  nlohmann::json described = nlohmann::json::array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string suffix = i == 0 ? "" : "_" + std::to_string(i + 1);
+    provenance.add_input("reference" + suffix, list[i].path);
+    if (!list[i].labels_path.empty()) provenance.add_input("labels" + suffix, list[i].labels_path);
+    Reference ref = read_reference(list[i]);
+    log::info("reference", "{}: {} cells x {} genes, {} labels", names[i], ref.n_cells(), ref.n_genes(), ref.n_types());
+    if (!label_map.empty()) apply_label_map(ref, names[i], list[i].path, map);
+    described.push_back({{"name", names[i]}, {"label_key", list[i].label_key}, {"donor_key", list[i].donor_key},
+                         {"cells", ref.n_cells()}, {"cell_types", ref.cell_types}});
+    refs.push_back(std::move(ref));
+  }
+  Reference ref = combine_references(std::move(refs), names, defaults::kMinSharedReferenceGenes);
+  apply_cell_type_edits(ref, edits);
+  provenance.set("references", described);
+  provenance.set("exclude_types", edits.exclude);
+  provenance.set("merge_types", edits.merges);
+  provenance.set("donors", ref.donors);
+  log_and_check(ref);
   return ref;
 }
 

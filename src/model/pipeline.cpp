@@ -52,6 +52,35 @@ Panel choose_panel(const Reference& ref, const std::string& genes_path) {
   return p;
 }
 
+// The references' values of one field, joined by "," (one reference: its value).
+std::string joined(const std::vector<ReferenceOptions>& refs, std::string ReferenceOptions::*field) {
+  std::string out;
+  for (std::size_t i = 0; i < refs.size(); ++i) out += (i ? "," : "") + refs[i].*field;
+  return out;
+}
+
+// What the model records of its references: file names, checksums (files only: a 10x directory has no
+// single checksum) and label keys; with several references or a label map, one entry per reference too.
+nlohmann::json references_json(const TrainConfig& c) {
+  nlohmann::json each = nlohmann::json::array();
+  std::string files, crcs;
+  for (std::size_t i = 0; i < c.references.size(); ++i) {
+    const std::string& path = c.references[i].path;
+    const std::string crc = std::filesystem::is_regular_file(path) ? file_crc32(path) : "";
+    const std::string file = std::filesystem::path(path).filename().string();
+    files += (i ? " + " : "") + file;
+    crcs += (i ? "+" : "") + crc;
+    each.push_back({{"file", file}, {"crc32", crc}, {"label_key", c.references[i].label_key}});
+  }
+  nlohmann::json j = {{"file", files}, {"crc32", crcs}, {"label_key", joined(c.references, &ReferenceOptions::label_key)}};
+  if (c.references.size() > 1 || !c.label_map.empty()) {
+    j["references"] = each;
+    if (!c.label_map.empty())
+      j["label_map"] = {{"file", std::filesystem::path(c.label_map).filename().string()}, {"crc32", file_crc32(c.label_map)}};
+  }
+  return j;
+}
+
 nlohmann::json training_options_json(const TrainConfig& c) {
   const TrainOptions& t = c.train;
   return {{"preset", c.preset},
@@ -71,11 +100,11 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"platform_noise", t.platform_noise},
           {"depth", t.depth},
           {"device", t.device},
-          {"donor_key", c.reference.donor_key},
+          {"donor_key", joined(c.references, &ReferenceOptions::donor_key)},
           {"donor_sampling", c.donor_sampling},
           {"mrna_content", c.mrna_content},
           {"mrna_map", c.mrna_map},
-          {"donors", c.reference.donors}};
+          {"donors", c.references.empty() ? std::vector<std::string>{} : c.references.front().donors}};
 }
 
 TrainingSet simulate_split(const Reference& ref, const Panel& panel, const CellSplit& split, Split which,
@@ -285,8 +314,8 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   Architecture arch = config.arch;
   arch.genes = static_cast<int>(panel.genes.size());
   arch.types = static_cast<int>(ref.n_types());
-  const std::string& ref_path = config.reference.path;  // a file, or a 10x directory (no single checksum)
-  const std::string crc = std::filesystem::is_regular_file(ref_path) ? file_crc32(ref_path) : "";
+  const nlohmann::json reference = references_json(config);
+  const std::string crc = reference["crc32"];
   nlohmann::json options = training_options_json(config);
   nlohmann::json identity = {{"reference_crc32", crc}, {"genes", panel.genes}, {"cell_types", ref.cell_types},
                              {"architecture", arch.to_json()}, {"options", options}};
@@ -319,8 +348,7 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
     log::warn("train", "no signature kept in the model (deconvolve --nnls-weight will not work): {}", e.what());
   }
   m.info.meta["training"] = options;
-  m.info.meta["reference"] = {{"file", std::filesystem::path(config.reference.path).filename().string()},
-                              {"crc32", crc}, {"label_key", config.reference.label_key}};
+  m.info.meta["reference"] = reference;
   m.info.meta["training_log"] = nlohmann::json::array();
   for (const auto& e : r.log) {
     nlohmann::json j = e.to_json();

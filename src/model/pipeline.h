@@ -21,7 +21,10 @@ class StagedOutputs;
 namespace blue::model {
 
 struct TrainConfig {
-  ReferenceOptions reference;  // only its path and label key are used here (recorded in the model)
+  // The references (one or more, train -r A -r B) and the label map: only their paths, label and donor keys
+  // are used here (recorded in the model).
+  std::vector<ReferenceOptions> references;
+  std::string label_map;
   std::string genes_path;  // one gene per line; "" = marker panel of METHOD 2.2
   Architecture arch;       // genes/types are filled in from the panel and the reference
   TrainOptions train;
@@ -45,7 +48,7 @@ struct TrainedModel {
   nlohmann::json timed_log = nlohmann::json::array();
 };
 
-// `ref`: the labelled reference (already edited); config.reference.path names it in the model file.
+// `ref`: the labelled reference (already edited and combined); config.references name it in the model file.
 // After training, scores the best network on pseudobulk simulated from the held-out test split and stores
 // the metrics in meta["test_split"].
 TrainedModel train_from_reference(const Reference& ref, const TrainConfig& config);

@@ -107,17 +107,24 @@ void apply_cell_type_edits(Reference& ref, const CellTypeEdits& edits) {
     }
     if (!found) unknown_type(name, label_of, "--exclude-types");
   }
+  const std::size_t dropped = relabel_cell_types(ref, label_of);
+  if (dropped > 0) log::info("reference", "excluded {} cell(s) of {}", dropped, log::preview(edits.exclude));
+}
+
+std::size_t relabel_cell_types(Reference& ref, const std::map<std::string, std::string>& label_of) {
   std::vector<std::string> new_types;
   for (const auto& [old_name, label] : label_of) {
     if (!label.empty()) new_types.push_back(label);
   }
   std::sort(new_types.begin(), new_types.end());
   new_types.erase(std::unique(new_types.begin(), new_types.end()), new_types.end());
-  if (new_types.empty()) throw UsageError("--exclude-types removes every cell type of the reference");
+  if (new_types.empty()) throw UsageError("the edits remove every cell type of the reference");
 
   std::vector<std::int32_t> remap(ref.cell_types.size(), -1);
   for (std::size_t t = 0; t < ref.cell_types.size(); ++t) {
-    const std::string& label = label_of[ref.cell_types[t]];
+    const auto it = label_of.find(ref.cell_types[t]);
+    if (it == label_of.end()) throw InternalError("relabel_cell_types: no label for '" + ref.cell_types[t] + "'");
+    const std::string& label = it->second;
     if (label.empty()) continue;
     remap[t] = static_cast<std::int32_t>(std::lower_bound(new_types.begin(), new_types.end(), label) -
                                          new_types.begin());
@@ -130,12 +137,10 @@ void apply_cell_type_edits(Reference& ref, const CellTypeEdits& edits) {
     keep[i] = type_of[i] >= 0;
     dropped += keep[i] ? 0 : 1;
   }
-  if (dropped > 0) {
-    keep_rows(ref, keep, type_of);
-    log::info("reference", "excluded {} cell(s) of {}", dropped, log::preview(edits.exclude));
-  }
+  if (dropped > 0) keep_rows(ref, keep, type_of);
   ref.cell_types = std::move(new_types);
   ref.cell_type_of = std::move(type_of);
+  return dropped;
 }
 
 std::vector<std::int64_t> cells_per_type(const Reference& ref) {

@@ -2,6 +2,7 @@
 // (--exclude-types) or merging several into one (--merge-types "new=a,b"), and the minimum-size check.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ struct CellTypeEdits {
 // `cell_types` (sorted) and `cell_type_of`, and removes the rows of excluded cells from `counts` and
 // `cells`. A malformed merge spec is a UsageError; an unknown type name an InputError listing the types.
 void apply_cell_type_edits(Reference& ref, const CellTypeEdits& edits);
+
+// Relabels every cell: label_of maps each of ref.cell_types (all must be keys) to its new label, "" =
+// drop the cells. Rebuilds cell_types (sorted) and cell_type_of; returns the number of cells dropped.
+// UsageError when nothing is left.
+std::size_t relabel_cell_types(Reference& ref, const std::map<std::string, std::string>& label_of);
 
 // Number of cells of each type (order of ref.cell_types).
 std::vector<std::int64_t> cells_per_type(const Reference& ref);
