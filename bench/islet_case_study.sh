@@ -7,13 +7,15 @@
 # Benjamini-Hochberg q over the types. The Segerstolpe profiles in ../shared/data are by unnamed cluster and
 # are not used. NNLS gives RNA fractions: no islet mRNA-content table is at hand, so these are not cell
 # fractions (beta cells are large and RNA-rich).
-# Usage: bench/islet_case_study.sh [BLUE] [OUTDIR]   (needs ../shared/data, python3-scipy; < 1 min)
+# Usage: bench/islet_case_study.sh [BLUE] [OUTDIR] [NNLS OPTIONS...]   (needs ../shared/data, python3-scipy;
+# < 1 min), e.g. with "--gene-lengths data/gene_lengths_hg19.tsv.gz" (the counts are full-length TruSeq)
 set -euo pipefail
 BLUE=${1:-build/blue}
 OUT=${2:-bench_out/islet_case_study}
+shift 2 || shift $#
 DATA=${BLUE_SHARED_DATA:-../shared/data}/islets
 "$BLUE" nnls --force -q --profiles "$DATA/pan_indrop_avg_celltype_profiles.tsv.gz" \
-  -b "$DATA/fadista77_bulk_counts.tsv.gz" -o "$OUT/nnls"
+  -b "$DATA/fadista77_bulk_counts.tsv.gz" -o "$OUT/nnls" "$@"
 "$BLUE" report --force -q --deconvolution "$OUT/nnls" --out "$OUT/report.html"
 /usr/bin/python3 - "$OUT/nnls/proportions.tsv" "$DATA/fadista77_phenotypes.tsv" "$OUT/associations.tsv" <<'PY'
 import sys

@@ -53,6 +53,7 @@ void run_nnls(NnlsCliOptions& o) {
   o.nnls.max_missing_fraction = o.source.max_missing_genes;
   Provenance provenance("nnls");
   provenance.add_input("bulk", o.bulk_path);
+  if (!o.nnls.gene_lengths.empty()) provenance.add_input("gene_lengths", o.nnls.gene_lengths);
   StagedOutputs out(o.run.force);
   const std::filesystem::path dir(o.out_dir);
   const ExpressionTable bulk = read_expression_table(o.bulk_path, "bulk");
@@ -121,6 +122,7 @@ void register_nnls(CLI::App& app) {
                            "fractions NNLS estimates",
                            "signature");
   add_bulk_scale_option(cmd, opt->bulk_scale);
+  add_gene_lengths_option(cmd, opt->nnls.gene_lengths);
   cmd->add_option("--min-genes", opt->nnls.min_genes, "Fewest signature genes found in the bulk to proceed")
       ->default_val(defaults::kNnlsMinGenes);
   cmd->add_option("--tolerance", opt->nnls.nnls.tolerance, "Relative KKT tolerance of the NNLS solver")

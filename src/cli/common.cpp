@@ -130,6 +130,14 @@ void add_bulk_scale_option(CLI::App* cmd, std::string& scale) {
       ->default_val("auto");
 }
 
+void add_gene_lengths_option(CLI::App* cmd, std::string& path) {
+  cmd->add_option("--gene-lengths", path,
+                  "Bulk holds raw counts of full-length RNA-seq (TruSeq-like): divide each gene by its length "
+                  "(TSV gene, length_bp; e.g. data/gene_lengths_hg19.tsv.gz) to TPM first. Not for TPM/FPKM bulk "
+                  "or 3' counts")
+      ->check(CLI::ExistingFile);
+}
+
 void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,
                               const std::string& types) {
   cmd->add_option("--mrna-content", content,

@@ -22,6 +22,7 @@ enum class GeneScaling {
 struct NnlsDeconvolutionOptions {
   GeneScaling scaling = GeneScaling::kRelative;
   BulkScale bulk_scale = BulkScale::kAuto;
+  std::string gene_lengths;  // "" = none; else the bulk's counts are divided by these lengths (TPM) first
   int min_genes = defaults::kNnlsMinGenes;
   double max_missing_fraction = defaults::kMaxMissingGeneFraction;
   NnlsOptions nnls;
