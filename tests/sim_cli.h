@@ -10,6 +10,7 @@
 #include <string>
 
 #include "io_test_util.h"
+#include "util/error.h"
 
 namespace blue::sim_test {
 
@@ -46,6 +47,24 @@ inline CliResult run_blue(const std::string& args, const std::string& err_file) 
 }
 
 inline std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+// Writes `text` to `dir`/`name` and returns the path.
+inline std::string write_file(const ScratchDir& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The message of the InputError that `read(path)` throws for a file holding `text`, or "no error".
+template <typename Reader>
+std::string input_error_for(const ScratchDir& dir, const std::string& text, Reader read) {
+  try {
+    read(write_file(dir, "bad_input.tsv", text));
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
 
 inline std::string shared(const std::string& rel) { return std::string(BLUE_SHARED_DATA) + "/" + rel; }
 

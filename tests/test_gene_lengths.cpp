@@ -14,12 +14,6 @@ using namespace blue::sim_test;
 
 namespace {
 
-std::string write_file(const ScratchDir& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir / name;
-  std::ofstream(path) << text;
-  return path;
-}
-
 ExpressionTable bulk_of(const std::vector<std::string>& genes, const Eigen::MatrixXd& values) {
   ExpressionTable t;
   t.source = "bulk.tsv";
@@ -56,14 +50,7 @@ TEST(GeneLengths, CountsBecomeTpmExactly) {
 
 TEST(GeneLengths, RefusesMalformedTablesAndForeignGenes) {
   ScratchDir dir("blue_gene_lengths_bad");
-  auto message = [&](const std::string& text) {
-    try {
-      read_gene_lengths(write_file(dir, "bad.tsv", text));
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto message = [&](const std::string& text) { return input_error_for(dir, text, read_gene_lengths); };
   EXPECT_NE(message("symbol\tlength\nA\t10\n").find("line 1: expected the header 'gene<TAB>length_bp'"), std::string::npos);
   EXPECT_NE(message("gene\tlength_bp\nA\t-5\n").find("line 2: expected a gene and a positive length"), std::string::npos);
   EXPECT_NE(message("gene\tlength_bp\nA\t5\nA\t6\n").find("line 3: gene 'A' is listed twice"), std::string::npos);

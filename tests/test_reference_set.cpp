@@ -19,12 +19,6 @@ using namespace blue::sim_test;
 
 namespace {
 
-std::string write_file(const ScratchDir& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir / name;
-  std::ofstream(path) << text;
-  return path;
-}
-
 // Dense value of cell `c`, gene `g` of a CSR reference.
 float at(const Reference& ref, std::int64_t c, std::int32_t g) {
   for (auto j = ref.counts.indptr[c]; j < ref.counts.indptr[c + 1]; ++j) {
@@ -44,14 +38,7 @@ TEST(LabelMap, ReadsRowsAndRefusesMalformedFiles) {
   EXPECT_EQ(map.rows[0].type, "CD4 T");
   EXPECT_EQ(map.rows[1].reference, "*");
   EXPECT_EQ(map.rows[1].line, 5);
-  auto message = [&](const std::string& text) {
-    try {
-      read_label_map(write_file(dir, "bad.tsv", text));
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto message = [&](const std::string& text) { return input_error_for(dir, text, read_label_map); };
   EXPECT_NE(message("ref\tlabel\ttype\na\tb\tc\n").find("line 1: expected the header"), std::string::npos);
   EXPECT_NE(message("reference\tlabel\ttype\na\tb\n").find("line 2: expected 3 non-empty fields"), std::string::npos);
   EXPECT_NE(message("reference\tlabel\ttype\na\tb\tc\na\tb\td\n").find("line 3: reference 'a', label 'b' is mapped twice"),

@@ -12,30 +12,21 @@
 namespace blue {
 
 GeneLengths read_gene_lengths(const std::string& path) {
-  require_readable_file(path, "gene lengths");
-  LineReader reader(path);
+  const DelimitedTable t = read_delimited(path, "gene lengths");
+  if (t.header.size() < 2 || to_lower(t.header[0]) != "gene" || to_lower(t.header[1]) != "length_bp") {
+    throw InputError(fmt::format("{}: line {}: expected the header 'gene<TAB>length_bp' (a gene name and its "
+                                 "transcript length in bases)", path, t.header_line));
+  }
   GeneLengths out{path, {}};
-  std::string line;
-  char delim = 0;
-  while (reader.next(line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (delim == 0) {
-      delim = detect_delimiter(path, line);
-      const auto header = split_fields(line, delim);
-      if (header.size() < 2 || to_lower(header[0]) != "gene" || to_lower(header[1]) != "length_bp") {
-        throw InputError(fmt::format("{}: line {}: expected the header 'gene<TAB>length_bp' (a gene name and its "
-                                     "transcript length in bases)", path, reader.line_number()));
-      }
-      continue;
-    }
-    const auto f = split_fields(line, delim);
+  for (const auto& row : t.rows) {
+    const auto& f = row.fields;
     double bp = 0;
     if (f.size() < 2 || f[0].empty() || !parse_double(f[1], bp) || !std::isfinite(bp) || bp <= 0) {
       throw InputError(fmt::format("{}: line {}: expected a gene and a positive length in bases, got '{}'", path,
-                                   reader.line_number(), line));
+                                   row.line, fmt::join(f, " ")));
     }
     if (!out.bp.emplace(f[0], bp).second)
-      throw InputError(fmt::format("{}: line {}: gene '{}' is listed twice", path, reader.line_number(), f[0]));
+      throw InputError(fmt::format("{}: line {}: gene '{}' is listed twice", path, row.line, f[0]));
   }
   if (out.bp.empty()) throw InputError(path + ": no gene lengths (expected lines 'gene<TAB>length_bp')");
   return out;

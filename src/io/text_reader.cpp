@@ -156,4 +156,29 @@ bool is_missing_label(std::string_view label) {
   return l.empty() || l == "na" || l == "nan" || l == "none" || l == "null" || l == "<na>";
 }
 
+DelimitedTable read_delimited(const std::string& path, const std::string& what) {
+  require_readable_file(path, what);
+  LineReader reader(path);
+  DelimitedTable table;
+  std::string line;
+  char delim = 0;
+  auto trim = [](std::string& f) {
+    const auto b = f.find_first_not_of(" \t\r");
+    f = b == std::string::npos ? "" : f.substr(b, f.find_last_not_of(" \t\r") - b + 1);
+  };
+  while (reader.next(line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
+    if (delim == 0) delim = detect_delimiter(path, line);
+    std::vector<std::string> fields = split_fields(line, delim);
+    for (auto& f : fields) trim(f);
+    if (table.header_line == 0) {
+      table.header = std::move(fields);
+      table.header_line = static_cast<int>(reader.line_number());
+    } else {
+      table.rows.push_back({std::move(fields), static_cast<int>(reader.line_number())});
+    }
+  }
+  return table;
+}
+
 }  // namespace blue

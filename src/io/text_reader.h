@@ -54,4 +54,18 @@ bool is_missing_label(std::string_view label);
 // readable regular file. `what` names the role ("reference", "bulk").
 void require_readable_file(const std::string& path, const std::string& what);
 
+// A small delimited table read whole (label maps, gene lengths): blank lines and lines starting with '#'
+// skipped, the first other line is the header; fields split as split_fields does, surrounding spaces
+// trimmed. Line numbers are 1-based, for messages. A missing file is an InputError naming `what`.
+struct DelimitedTable {
+  struct Row {
+    std::vector<std::string> fields;
+    int line = 0;
+  };
+  std::vector<std::string> header;
+  int header_line = 0;
+  std::vector<Row> rows;
+};
+DelimitedTable read_delimited(const std::string& path, const std::string& what);
+
 }  // namespace blue

@@ -16,12 +16,6 @@
 namespace blue {
 namespace {
 
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
 // Index of `value` in the sorted `names`.
 std::int32_t index_in(const std::vector<std::string>& names, const std::string& value) {
   return static_cast<std::int32_t>(std::lower_bound(names.begin(), names.end(), value) - names.begin());
@@ -30,36 +24,27 @@ std::int32_t index_in(const std::vector<std::string>& names, const std::string& 
 }  // namespace
 
 LabelMap read_label_map(const std::string& path) {
-  require_readable_file(path, "label map");
-  LineReader reader(path);
+  const DelimitedTable t = read_delimited(path, "label map");
+  std::vector<std::string> header = t.header;
+  for (auto& h : header) h = to_lower(h);
+  if (header != std::vector<std::string>{"reference", "label", "type"}) {
+    throw InputError(fmt::format("{}: line {}: expected the header 'reference<TAB>label<TAB>type' (a reference "
+                                 "name or *, a label of that reference, the shared cell type or - to drop)",
+                                 path, t.header_line));
+  }
   LabelMap map{path, {}};
-  std::string line;
-  char delim = 0;
   std::set<std::pair<std::string, std::string>> seen;
-  while (reader.next(line)) {
-    if (trimmed(line).empty() || line[0] == '#') continue;
-    if (delim == 0) {
-      delim = detect_delimiter(path, line);
-      std::vector<std::string> header = split_fields(line, delim);
-      for (auto& h : header) h = to_lower(trimmed(h));
-      if (header != std::vector<std::string>{"reference", "label", "type"}) {
-        throw InputError(fmt::format("{}: line {}: expected the header 'reference<TAB>label<TAB>type' (a reference "
-                                     "name or *, a label of that reference, the shared cell type or - to drop)",
-                                     path, reader.line_number()));
-      }
-      continue;
-    }
-    std::vector<std::string> f = split_fields(line, delim);
-    for (auto& x : f) x = trimmed(x);
+  for (const auto& row : t.rows) {
+    const auto& f = row.fields;
     if (f.size() != 3 || f[0].empty() || f[1].empty() || f[2].empty()) {
       throw InputError(fmt::format("{}: line {}: expected 3 non-empty fields (reference, label, type), got '{}'", path,
-                                   reader.line_number(), line));
+                                   row.line, fmt::join(f, " | ")));
     }
     if (!seen.emplace(f[0], f[1]).second) {
-      throw InputError(fmt::format("{}: line {}: reference '{}', label '{}' is mapped twice", path,
-                                   reader.line_number(), f[0], f[1]));
+      throw InputError(fmt::format("{}: line {}: reference '{}', label '{}' is mapped twice", path, row.line, f[0],
+                                   f[1]));
     }
-    map.rows.push_back({f[0], f[1], f[2], static_cast<int>(reader.line_number())});
+    map.rows.push_back({f[0], f[1], f[2], row.line});
   }
   if (map.rows.empty()) throw InputError(path + ": the label map has no rows (reference, label, type)");
   return map;
