@@ -55,6 +55,7 @@ void validate(const TrainArgs& a) {
   }
   if (c.train.learning_rate <= 0) problems.push_back("--lr must be > 0");
   if (std::string p = mrna_content_problem(c.mrna_content, c.mrna_map); !p.empty()) problems.push_back(std::move(p));
+  if (!c.sorted_map.empty() && c.sorted_profiles.empty()) problems.push_back("--sorted-map needs --sorted-profiles");
   if (c.arch.projection < 16 || c.arch.projection % 16 != 0) {
     problems.push_back("--projection must be a positive multiple of 16, got " + std::to_string(c.arch.projection));
   }
@@ -103,6 +104,8 @@ void run(CLI::App* cmd, TrainArgs& a) {
   StagedOutputs final_out(replace);
   model::save_model(final_out, a.out, m.info, m.network, more);
   if (!a.config.genes_path.empty()) prov.add_input("genes", a.config.genes_path);
+  if (!a.config.sorted_profiles.empty()) prov.add_input("sorted_profiles", a.config.sorted_profiles);
+  if (!a.config.sorted_map.empty()) prov.add_input("sorted_map", a.config.sorted_map);
   prov.set("device", a.config.train.device);
   prov.set("torch_version", model::torch_version());
   prov.set("training", m.info.meta["training"]);
@@ -188,6 +191,15 @@ void register_train(CLI::App& app) {
                            "applied in the simulation: each cell enters the pseudobulk times C_k / L_k, so the "
                            "network returns cell fractions of bulk RNA",
                            "reference");
+  cmd->add_option("--sorted-profiles", a->config.sorted_profiles,
+                  "Bulk RNA-seq profiles of sorted cell types (genes x types, linear, e.g. ABIS/Monaco): per-gene "
+                  "factors between them and the reference's types multiply the training pseudobulk, so that the "
+                  "network reads bulk-like inputs (CIBERSORTx S-mode in spirit)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--sorted-map", a->config.sorted_map,
+                  "TSV cell_type<TAB>profile: the sorted-profile column(s) of each reference type (several rows are "
+                  "averaged); default: columns named as the types")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--ensemble", a->ensemble,
                   "Train N networks with seeds SEED, SEED + 1000, ... into one model file: deconvolve reports their "
                   "mean and their spread (proportions_sd.tsv); N times the training time")

@@ -9,6 +9,7 @@
 #include "analysis/evaluate.h"
 #include "analysis/mrna_content.h"
 #include "model/signature_blend.h"
+#include "io/bulk_scale.h"
 #include "io/genes.h"
 #include "io/h5ad.h"
 #include "io/tables.h"
@@ -16,6 +17,7 @@
 #include "model/cohort.h"
 #include "simulate/markers.h"
 #include "simulate/normalize.h"
+#include "simulate/platform_factors.h"
 #include "simulate/type_profiles.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -104,17 +106,39 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"donor_sampling", c.donor_sampling},
           {"mrna_content", c.mrna_content},
           {"mrna_map", c.mrna_map},
+          {"sorted_profiles", c.sorted_profiles},
+          {"sorted_map", c.sorted_map},
           {"donors", c.references.empty() ? std::vector<std::string>{} : c.references.front().donors}};
 }
 
+// train --sorted-profiles: the per-gene factors between the reference's type profiles and the sorted cells'
+// bulk profiles, logged.
+PlatformFactors sorted_platform_factors(const TrainConfig& c, const TypeProfiles& profiles,
+                                        const std::vector<std::string>& panel_genes) {
+  ExpressionTable sorted = read_expression_table(c.sorted_profiles, "sorted profiles");
+  ensure_linear(sorted, BulkScale::kAuto, "train");
+  const PlatformFactors f = platform_factors(profiles, panel_genes, sorted, c.sorted_map);
+  log::info("train", "sorted profiles {}: per-gene factors for {} of {} panel genes from {} (median |log2 factor| "
+            "{:.2f}); the training pseudobulk is multiplied by them", c.sorted_profiles, f.estimated, panel_genes.size(),
+            log::preview(f.mapped_types, 20), f.median_abs_log2);
+  if (!f.unmapped.empty())
+    log::warn("train", "cell types without sorted profiles (they do not vote on the factors): {}{}",
+              log::preview(f.unmapped, 20), c.sorted_map.empty() ? "; map them with --sorted-map" : "");
+  return f;
+}
+
+// `gene_factor` (empty = none): per panel gene, a factor on the simulated bulk (train --sorted-profiles).
 TrainingSet simulate_split(const Reference& ref, const Panel& panel, const CellSplit& split, Split which,
-                           SimulationOptions options, bool by_donor) {
+                           SimulationOptions options, bool by_donor, const std::vector<double>& gene_factor) {
   const auto& pools = split.pools[static_cast<int>(which)];
   // With donors, every sample comes from one donor: the network sees how a type's profile varies between
   // people, not only between random draws of the same cells.
   Pseudobulk pb = !by_donor ? simulate(ref, panel.columns, pools, options)
                              : simulate_donors(ref, panel.columns, pools_by_donor(ref, pools), options);
   log::info("train", "{} pseudobulk: {} samples x {} genes", split_name(which), pb.n_samples(), pb.genes.size());
+  if (!gene_factor.empty()) {
+    for (Eigen::Index g = 0; g < pb.bulk.cols(); ++g) pb.bulk.col(g) *= static_cast<float>(gene_factor[static_cast<std::size_t>(g)]);
+  }
   return make_training_set(std::move(pb));
 }
 
@@ -305,11 +329,21 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
     log_mrna_calibration(c, ref.cell_types, config.mrna_content, "train");
     for (double f : c.factor) sim.rna_scale.push_back(1.0 / f);
   }
+  std::vector<double> gene_factor;
+  nlohmann::json sorted_json;
+  if (!config.sorted_profiles.empty()) {
+    const PlatformFactors f = sorted_platform_factors(config, profiles, panel.genes);
+    gene_factor = f.factor;
+    sorted_json = {{"file", std::filesystem::path(config.sorted_profiles).filename().string()},
+                   {"crc32", file_crc32(config.sorted_profiles)}, {"mapped_types", f.mapped_types},
+                   {"genes_with_factor", f.estimated}, {"median_abs_log2_factor", f.median_abs_log2},
+                   {"factor", f.factor}};
+  }
   sim.seed = config.train.seed;
-  TrainingSet train = simulate_split(ref, panel, split, Split::kTrain, sim, by_donor);
+  TrainingSet train = simulate_split(ref, panel, split, Split::kTrain, sim, by_donor, gene_factor);
   sim.samples = config.validation_samples;
   sim.seed = config.train.seed + 1;  // validation draws are independent of the training draws
-  TrainingSet val = simulate_split(ref, panel, split, Split::kValidation, sim, by_donor);
+  TrainingSet val = simulate_split(ref, panel, split, Split::kValidation, sim, by_donor, gene_factor);
 
   Architecture arch = config.arch;
   arch.genes = static_cast<int>(panel.genes.size());
@@ -330,6 +364,7 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   TrainedModel m{ModelInfo{panel.genes, ref.cell_types, {}}, std::move(r.best), r.interrupted};
   m.info.meta["reference_profiles"] = profiles.to_json();
   if (!sim.rna_scale.empty()) m.info.meta["rna_scale"] = sim.rna_scale;  // train --mrna-content
+  if (!sorted_json.is_null()) m.info.meta["sorted_profiles"] = sorted_json;  // train --sorted-profiles
   // Over every labelled cell, not only the training split: the ceiling is for real bulk, where the best
   // estimate of each type's level is wanted (a held-out cell's rare genes would otherwise look foreign).
   std::vector<std::vector<std::int64_t>> all_cells(ref.n_types());
@@ -360,7 +395,7 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   m.info.meta["best_epoch"] = r.best_epoch;
   m.info.meta["interrupted"] = r.interrupted;
   sim.seed = config.train.seed + 2;
-  TrainingSet test = simulate_split(ref, panel, split, Split::kTest, sim, by_donor);
+  TrainingSet test = simulate_split(ref, panel, split, Split::kTest, sim, by_donor, gene_factor);
   Prediction on_test = m.network.predict(test.x);
   m.info.meta["test_split"] = evaluate_on_split(on_test, test, m.info.genes, m.info.cell_types);
   m.info.meta["test_split"]["reconstruction_distance"] = distance_summary(

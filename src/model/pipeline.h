@@ -37,6 +37,9 @@ struct TrainConfig {
   // Bulk mRNA contents (analysis/mrna_content.h) applied in the simulation: each cell of type k enters the
   // pseudobulk times C_k / L_k, so the network reads bulk-like RNA shares and returns cell fractions; "" = off.
   std::string mrna_content, mrna_map;
+  // Bulk profiles of sorted cell types (simulate/platform_factors.h): per-gene factors bulk / single cell
+  // multiply the training pseudobulk; "" = off. sorted_map: reference type -> profile column(s).
+  std::string sorted_profiles, sorted_map;
 };
 
 struct TrainedModel {
