@@ -1,41 +1,25 @@
-#!/usr/bin/env python3
-"""Ceiling of the test-split GEP metric (README, issue 4). `blue train` reports, per cell type, Lin's CCC
-across panel genes between the sample-averaged predicted GEP and the sample-averaged true GEP of pseudobulk
-simulated from the held-out test cells, both in log2(CPM + 1) over the panel. A model that knew the
-training cells perfectly but nothing about the test cells could at best predict the training average; this
-script scores that prediction: the mean over TRAIN.h5ad's samples of each type's log2(CPM + 1) GEP against
-the same mean over TEST.h5ad's samples.
-
-Usage: /usr/bin/python3 bench/gep_ceiling.py TRAIN.h5ad TEST.h5ad
-Both from `blue simulate --split train|test` with the same reference, --genes (the model's panel), split
-seed and sample design.
-"""
-import sys
-
-import anndata
-import numpy as np
-
-
-def mean_log_profile(adata, cell_type, genes):
-    layer = adata[:, genes].layers[cell_type]
-    layer = np.asarray(layer.todense() if hasattr(layer, "todense") else layer, dtype=float)
-    layer = layer[layer.sum(axis=1) > 0]  # samples where the type was drawn
-    cpm = layer / layer.sum(axis=1, keepdims=True) * 1e6
-    return np.log2(cpm + 1).mean(axis=0)
-
-
-def ccc(a, b):
-    cov = np.mean((a - a.mean()) * (b - b.mean()))
-    return 2 * cov / (a.var() + b.var() + (a.mean() - b.mean()) ** 2)
-
-
-def main():
-    train, test = anndata.read_h5ad(sys.argv[1]), anndata.read_h5ad(sys.argv[2])
-    genes = list(test.var_names)
-    print("type\tceiling_ccc")
-    for t in test.uns["cell_types"]:
-        print(f"{t}\t{ccc(mean_log_profile(train, t, genes), mean_log_profile(test, t, genes)):.3f}")
-
-
-if __name__ == "__main__":
-    main()
+#!/usr/bin/python3
+"""Ceiling of the per-sample GEP benchmarks (issue 14): per cell type, the median over genes whose truth varies
+of the across-sample Pearson r between the truth (log2 CPM of the type's drawn cells) and the best answer a
+method could give knowing each sample's donor or condition exactly: the mean truth of that donor's samples.
+What is left above it is the cell-sampling noise of each pseudobulk sample (which cells were drawn), which
+no deconvolution can see. Usage: gep_ceiling.py COHORT.h5ad (blue simulate --donor-key output)."""
+import sys, numpy as np, anndata
+c = anndata.read_h5ad(sys.argv[1])
+cond = np.asarray(c.obs['donor'])
+types = list(c.uns['cell_types'])
+P = np.asarray(c.obsm['proportions'])
+for k, t in enumerate(types):
+    T = np.asarray(c.layers[t.replace('/', '_')], dtype=float)
+    ok = P[:, k] > 0
+    T = T[ok]; cd = cond[ok]
+    T = np.log2(T / np.maximum(T.sum(1, keepdims=True), 1e-12) * 1e6 + 1)
+    pred = np.zeros_like(T)
+    for v in np.unique(cd):
+        pred[cd == v] = T[cd == v].mean(0)
+    rs = []
+    for g in range(T.shape[1]):
+        if T[:, g].std() == 0: continue
+        if pred[:, g].std() == 0: rs.append(0.0); continue
+        rs.append(np.corrcoef(T[:, g], pred[:, g])[0, 1])
+    print(f"{t}\tceiling median r {np.median(rs):.3f}\tgenes {len(rs)}")
