@@ -21,6 +21,7 @@ inline constexpr double kDominantAlphas[3] = {50.0, 15.0, 5.0};
 
 // Marker panel (METHOD 2.2)
 inline constexpr int kMarkersPerType = 245;
+inline constexpr int kMinTypeMarkers = 10;  // train --bulk-genes: fewer markers of a type -> a warning
 inline constexpr double kMarkerFdr = 0.1;
 inline constexpr double kLogNormScale = 1e4;  // log1p(count / cell_total * 1e4)
 

@@ -143,3 +143,24 @@ TEST(TrainCli, SeveralReferencesWithALabelMap) {
             std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "bad.blue"));
 }
+
+// The van Galen AML reference restricted to the 714 genes TCGA-AML measured (train --bulk-genes with the
+// bulk table itself): every panel gene is in the cohort, so deconvolve finds them all, and the type left
+// with fewer than 10 markers there (pDC, 9) is named.
+TEST(TrainCli, BulkGenesRestrictThePanelToTheCohort) {
+  ScratchDir dir("blue_bulk_genes");
+  const std::string tcga = shared("tcga_laml/iNETgrate_toyRawAml_genExpr_714genes.tsv.gz");
+  auto r = run_blue("train -r " + quote(shared("vangalen2019_aml/vangalen2019_aml_13samples.h5ad")) +
+                        " --label-key cell_type --bulk-genes " + quote(tcga) +
+                        " --projection 64 --base-channels 2 --samples 60 --val-samples 20 --epochs 1 --batch-size 16 "
+                        "--threads 2 -o " + quote(dir / "aml.blue"),
+                    dir / "train.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("698 of its 712 genes are in the reference"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fewer than 10 marker genes among the cohort's genes: pDC (9)"), std::string::npos) << r.err;
+  r = run_blue("deconvolve -m " + quote(dir / "aml.blue") + " -b " + quote(tcga) + " --threads 2 -o " +
+                   quote(dir / "out"),
+               dir / "dec.err");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("missing from bulk"), std::string::npos) << r.err;
+}

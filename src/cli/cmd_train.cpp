@@ -104,6 +104,7 @@ void run(CLI::App* cmd, TrainArgs& a) {
   StagedOutputs final_out(replace);
   model::save_model(final_out, a.out, m.info, m.network, more);
   if (!a.config.genes_path.empty()) prov.add_input("genes", a.config.genes_path);
+  if (!a.config.bulk_genes.empty()) prov.add_input("bulk_genes", a.config.bulk_genes);
   if (!a.config.sorted_profiles.empty()) prov.add_input("sorted_profiles", a.config.sorted_profiles);
   if (!a.config.sorted_map.empty()) prov.add_input("sorted_map", a.config.sorted_map);
   prov.set("device", a.config.train.device);
@@ -131,6 +132,10 @@ void register_train(CLI::App& app) {
   add_cell_type_options(cmd, a->edits);
   cmd->add_option("--out,-o", a->out, "Model file to write (e.g. model.blue); checkpoints go to <out>.ckpt")->required();
   cmd->add_option("--genes", a->config.genes_path, "Gene panel, one gene per line (default: marker panel)");
+  cmd->add_option("--bulk-genes", a->config.bulk_genes,
+                  "The genes the cohort to deconvolve measured (a gene list, or the bulk table itself): the panel is "
+                  "chosen among them, and types left with few markers are named")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--preset", a->preset, "fast: small network, quick CPU training; full: METHOD defaults")
       ->check(CLI::IsMember({"fast", "full"}))
       ->default_val("full");

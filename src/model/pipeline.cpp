@@ -34,14 +34,66 @@ struct Panel {
   std::vector<std::int32_t> columns;
 };
 
-Panel choose_panel(const Reference& ref, const std::string& genes_path) {
+// train --bulk-genes: the reference genes the cohort measured (1 = measured), logged; InputError when the
+// cohort shares too few genes with the reference.
+std::vector<char> measured_genes(const Reference& ref, const std::string& path) {
+  const std::vector<std::string> listed = read_gene_list(path);
+  const std::set<std::string> in_bulk(listed.begin(), listed.end());
+  std::vector<char> measured(ref.n_genes(), 0);
+  std::size_t n = 0;
+  for (std::size_t g = 0; g < ref.n_genes(); ++g) n += (measured[g] = in_bulk.count(ref.genes[g]) ? 1 : 0);
+  if (n < static_cast<std::size_t>(defaults::kNnlsMinGenes)) {
+    throw InputError(fmt::format("--bulk-genes {}: only {} of its {} genes are in the reference; check that both "
+                                 "use the same gene identifiers", path, n, listed.size()));
+  }
+  log::info("train", "--bulk-genes {}: {} of its {} genes are in the reference; the panel is chosen among them",
+            path, n, listed.size());
+  return measured;
+}
+
+// Per type, the number of the type's markers in the panel; a type with fewer than kMinTypeMarkers is
+// named in a warning (its proportion rests on too few genes).
+void report_markers_per_type(const Reference& ref, const MarkerResult& markers) {
+  std::vector<int> count(ref.n_types(), 0);
+  for (const auto& s : markers.stats) {
+    if (s.selected) ++count[static_cast<std::size_t>(
+        std::lower_bound(ref.cell_types.begin(), ref.cell_types.end(), s.cell_type) - ref.cell_types.begin())];
+  }
+  std::vector<std::string> all, few;
+  for (std::size_t k = 0; k < ref.n_types(); ++k) {
+    all.push_back(fmt::format("{} {}", ref.cell_types[k], count[k]));
+    if (count[k] < defaults::kMinTypeMarkers) few.push_back(fmt::format("{} ({})", ref.cell_types[k], count[k]));
+  }
+  log::info("train", "marker genes per type among the cohort's genes: {}", log::preview(all, 60));
+  if (!few.empty()) {
+    log::warn("train", "cell type(s) with fewer than {} marker genes among the cohort's genes: {}; their proportions "
+              "rest on few genes and will be uncertain (merge them with a related type, --merge-types, or use a "
+              "cohort that measured more genes)", defaults::kMinTypeMarkers, log::preview(few, 40));
+  }
+}
+
+Panel choose_panel(const Reference& ref, const std::string& genes_path, const std::string& bulk_genes) {
   std::vector<std::string> wanted;
+  const std::vector<char> measured = bulk_genes.empty() ? std::vector<char>{} : measured_genes(ref, bulk_genes);
   if (genes_path.empty()) {
-    wanted = find_markers(ref, MarkerOptions{}).panel;
+    MarkerOptions options;
+    options.allowed = measured;
+    const MarkerResult markers = find_markers(ref, options);
+    wanted = markers.panel;
     log::info("train", "marker panel: {} genes", wanted.size());
+    if (!bulk_genes.empty()) report_markers_per_type(ref, markers);
   } else {
     wanted = read_gene_list(genes_path);
     log::info("train", "gene panel from '{}': {} genes", genes_path, wanted.size());
+    if (!measured.empty()) {
+      std::vector<std::string> kept;
+      for (const auto& g : wanted) {
+        const auto it = std::find(ref.genes.begin(), ref.genes.end(), g);
+        if (it == ref.genes.end() || measured[static_cast<std::size_t>(it - ref.genes.begin())]) kept.push_back(g);
+      }
+      log::info("train", "{} of the {} panel genes are among --bulk-genes", kept.size(), wanted.size());
+      wanted = std::move(kept);
+    }
   }
   GeneMapping m = map_genes(wanted, ref.genes, "gene panel", "reference", defaults::kMaxMissingGeneFraction);
   Panel p;
@@ -108,6 +160,7 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"mrna_map", c.mrna_map},
           {"sorted_profiles", c.sorted_profiles},
           {"sorted_map", c.sorted_map},
+          {"bulk_genes", c.bulk_genes},
           {"donors", c.references.empty() ? std::vector<std::string>{} : c.references.front().donors}};
 }
 
@@ -318,7 +371,7 @@ nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet
 }
 
 TrainedModel train_from_reference(const Reference& ref, const TrainConfig& config) {
-  Panel panel = choose_panel(ref, config.genes_path);
+  Panel panel = choose_panel(ref, config.genes_path, config.bulk_genes);
   CellSplit split = split_cells(ref, config.split_seed);
   const bool by_donor = !ref.donor_of.empty() && config.donor_sampling == "one";
   const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);

@@ -26,6 +26,8 @@ struct TrainConfig {
   std::vector<ReferenceOptions> references;
   std::string label_map;
   std::string genes_path;  // one gene per line; "" = marker panel of METHOD 2.2
+  // The genes a cohort measured (a gene list or a bulk table): the panel keeps only these; "" = no limit.
+  std::string bulk_genes;
   Architecture arch;       // genes/types are filled in from the panel and the reference
   TrainOptions train;
   SimulationOptions simulation;  // training pseudobulk; seed = --seed

@@ -211,6 +211,7 @@ MarkerResult select_panel(const Reference& ref, const OneVsRest& tests, const Ma
   std::vector<std::vector<std::int32_t>> significant(k_types);
   for (std::size_t k = 0; k < k_types; ++k) {
     for (std::size_t g = 0; g < ref.n_genes(); ++g) {
+      if (!options.allowed.empty() && !options.allowed[g]) continue;
       if (tests.p_adj(k, g) < options.fdr && tests.log_fc(k, g) > 0.0) {
         significant[k].push_back(static_cast<std::int32_t>(g));
       }

@@ -13,6 +13,8 @@ namespace blue {
 struct MarkerOptions {
   int per_type = defaults::kMarkersPerType;
   double fdr = defaults::kMarkerFdr;
+  // Per reference gene, 1 = may enter the panel (train --bulk-genes: the genes a cohort measured); empty = all.
+  std::vector<char> allowed;
 };
 
 struct MarkerStat {
