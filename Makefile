@@ -10,7 +10,7 @@ JOBS    ?= $(shell nproc)
 DEBS     = cmake g++ make pkg-config libtorch-dev libopenblas0-openmp libhdf5-dev libeigen3-dev \
            zlib1g-dev libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev \
            libbenchmark-dev
-TEST_DEBS = chromium
+TEST_DEBS = chromium python3-anndata
 FUZZ_DEBS = clang libclang-rt-14-dev libomp-14-dev
 FUZZ_SECONDS ?= 60
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -38,7 +38,8 @@ all: build
 $(STAMP):
 	$(call install_debs,$(DEBS))
 
-# The report's browser test renders HTML in headless Chromium.
+# The report's browser test renders HTML in headless Chromium; the .h5ad writer test reads files back with
+# Python's anndata (tests only: blue itself needs no Python).
 $(TEST_STAMP):
 	$(call install_debs,$(TEST_DEBS))
 
