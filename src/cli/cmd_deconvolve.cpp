@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "io/bulk_scale.h"
+#include "io/gene_ids.h"
 #include "io/gene_lengths.h"
 #include "io/tables.h"
 #include "model/pipeline.h"
@@ -27,7 +28,7 @@ struct DeconvolveArgs {
   int adapt_rounds = defaults::kAdaptRounds;
   std::string gep_mode = defaults::kGepMode;
   std::string bulk_scale = "auto";
-  std::string gene_lengths;
+  std::string gene_lengths, gene_map;
 };
 
 void run(const DeconvolveArgs& a) {
@@ -49,6 +50,7 @@ void run(const DeconvolveArgs& a) {
   const model::LoadedModel& m = models.front();
   ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
   ensure_linear(bulk, parse_bulk_scale(a.bulk_scale), "deconvolve");
+  if (!a.gene_map.empty()) translate_gene_ids(bulk, m.info.genes, read_gene_id_map(a.gene_map), "deconvolve");
   if (!a.gene_lengths.empty()) counts_to_tpm(bulk, read_gene_lengths(a.gene_lengths), "deconvolve");
   model::DeconvolveOptions options = a.options;
   options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
@@ -65,6 +67,7 @@ void run(const DeconvolveArgs& a) {
   prov.set("bulk_scale", a.bulk_scale);
   prov.add_input("bulk", a.bulk_path);
   if (!a.gene_lengths.empty()) prov.add_input("gene_lengths", a.gene_lengths);
+  if (!a.gene_map.empty()) prov.add_input("gene_map", a.gene_map);
   prov.set("device", a.device);
   prov.set("torch_version", model::torch_version());
   prov.set("samples", d.samples.size());
@@ -96,6 +99,7 @@ void register_deconvolve(CLI::App& app) {
       ->required();
   add_bulk_scale_option(cmd, a->bulk_scale);
   add_gene_lengths_option(cmd, a->gene_lengths);
+  add_gene_map_option(cmd, a->gene_map);
   cmd->add_option("--nnls-weight", a->options.nnls_weight,
                   "Average the network's cell fractions with NNLS's on the model's signature of specific genes: "
                   "proportions = (1 - W) x network + W x NNLS (NNLS alone in proportions_nnls.tsv); 0 = off")

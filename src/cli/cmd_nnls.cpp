@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "io/gene_ids.h"
 #include "cli/signature_source.h"
 #include "defaults.h"
 #include "analysis/mrna_content.h"
@@ -54,9 +55,16 @@ void run_nnls(NnlsCliOptions& o) {
   Provenance provenance("nnls");
   provenance.add_input("bulk", o.bulk_path);
   if (!o.nnls.gene_lengths.empty()) provenance.add_input("gene_lengths", o.nnls.gene_lengths);
+  if (!o.nnls.gene_map.empty()) provenance.add_input("gene_map", o.nnls.gene_map);
   StagedOutputs out(o.run.force);
   const std::filesystem::path dir(o.out_dir);
-  const ExpressionTable bulk = read_expression_table(o.bulk_path, "bulk");
+  ExpressionTable bulk = read_expression_table(o.bulk_path, "bulk");
+  if (!o.nnls.gene_map.empty() && o.signature_path.empty()) {
+    // The signature is built for the genes the bulk has: rename the bulk first, into symbols (the kind of
+    // nearly every reference's var index; the translation is skipped when the bulk already has symbols).
+    translate_gene_ids(bulk, {}, read_gene_id_map(o.nnls.gene_map), "nnls");
+    o.nnls.gene_map.clear();
+  }
   ExpressionTable signature;
   if (!o.signature_path.empty()) {
     provenance.add_input("signature", o.signature_path);
@@ -123,6 +131,7 @@ void register_nnls(CLI::App& app) {
                            "signature");
   add_bulk_scale_option(cmd, opt->bulk_scale);
   add_gene_lengths_option(cmd, opt->nnls.gene_lengths);
+  add_gene_map_option(cmd, opt->nnls.gene_map);
   cmd->add_option("--min-genes", opt->nnls.min_genes, "Fewest signature genes found in the bulk to proceed")
       ->default_val(defaults::kNnlsMinGenes);
   cmd->add_option("--tolerance", opt->nnls.nnls.tolerance, "Relative KKT tolerance of the NNLS solver")

@@ -138,6 +138,14 @@ void add_gene_lengths_option(CLI::App* cmd, std::string& path) {
       ->check(CLI::ExistingFile);
 }
 
+void add_gene_map_option(CLI::App* cmd, std::string& path) {
+  cmd->add_option("--gene-map", path,
+                  "Bulk genes are Ensembl IDs and the model/signature's symbols, or the reverse: rename them "
+                  "through this table (TSV ensembl_id, symbol; e.g. data/gene_ids_hs.tsv.gz); versions "
+                  "(.12) ignored, several IDs of one gene summed")
+      ->check(CLI::ExistingFile);
+}
+
 void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,
                               const std::string& types) {
   cmd->add_option("--mrna-content", content,

@@ -51,6 +51,9 @@ void add_bulk_scale_option(CLI::App* cmd, std::string& scale);
 // --gene-lengths FILE (io/gene_lengths.h): bulk raw counts of a full-length protocol -> TPM.
 void add_gene_lengths_option(CLI::App* cmd, std::string& path);
 
+// --gene-map FILE (io/gene_ids.h): the bulk's Ensembl IDs or symbols renamed into the other kind.
+void add_gene_map_option(CLI::App* cmd, std::string& path);
+
 // --mrna-content TABLE and --mrna-map MAP (analysis/mrna_content.h), both existing files. `effect`: what the
 // contents do in this subcommand; `types`: whose cell types the map names ("model", "signature", ...).
 void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,

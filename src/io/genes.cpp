@@ -7,18 +7,13 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "io/gene_ids.h"
 #include "io/text_reader.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace blue {
 namespace {
-
-bool looks_like_ensembl(const std::vector<std::string>& names) {
-  std::size_t hits = 0, n = std::min<std::size_t>(names.size(), 200);
-  for (std::size_t i = 0; i < n; ++i) hits += names[i].rfind("ENS", 0) == 0 && names[i].size() > 10;
-  return n > 0 && hits * 2 > n;
-}
 
 std::vector<std::string> head(const std::vector<std::string>& v, std::size_t n) {
   return std::vector<std::string>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size())));
@@ -61,7 +56,9 @@ GeneMapping map_genes(const std::vector<std::string>& wanted, const std::vector<
   if (missing_fraction > max_missing_fraction) {
     bool ens_wanted = looks_like_ensembl(wanted), ens_available = looks_like_ensembl(available);
     std::string hint = ens_wanted != ens_available ? " One side looks like Ensembl IDs and the other like gene "
-                                                     "symbols (Ensembl IDs vs symbols?): convert one of them."
+                                                     "symbols (Ensembl IDs vs symbols?): for bulk, pass --gene-map "
+                                                     "data/gene_ids_hs.tsv.gz (deconvolve, nnls); else convert one "
+                                                     "of them."
                                                    : "";
     if (!relax_option.empty())
       hint += fmt::format(" If the identifiers match and the genes are simply not measured, {} {:.2f} accepts "
