@@ -6,12 +6,13 @@
 # IFN-beta pseudobulk (coarse types); a reference used for training is not an evaluation set (Kang control,
 # and Kang stimulated comes from the same donors, when Kang is in the training). Overall CCC / median per-type r.
 # Usage: bench/multi_reference.sh [BLUE] [CONFIGS...] (configs: pbmc3k, pbmc3k+vg, pbmc3k+vg+mrna,
-# pbmc3k+vg+kang; run bench/nnls_accuracy.sh first for the Kang pseudobulk; a training is 4-10 min on 2 cores)
+# pbmc3k+kang, pbmc3k+vg+kang; run bench/nnls_accuracy.sh first for the Kang pseudobulk; a training is 4-10 min on 2 cores)
 set -euo pipefail
 BLUE=${1:-build/blue}
 shift || true
 CONFIGS=("$@")
-[[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=(pbmc3k pbmc3k+vg pbmc3k+vg+mrna pbmc3k+vg+kang)
+[[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=(pbmc3k pbmc3k+vg pbmc3k+vg+mrna pbmc3k+kang pbmc3k+vg+kang)
+SEEDS=${SEEDS:-"42 7 11"}
 DATA=${BLUE_SHARED_DATA:-../shared/data}
 PBMC="$DATA/pbmc3k/pbmc3k_raw_counts_labelled.h5ad"
 VG="$DATA/vangalen2019_aml/vangalen2019_aml_13samples.h5ad"
@@ -50,12 +51,14 @@ for t in "CD4 T" "CD8 T" Monocytes B NK DC; do printf '%s\t%s\n' "$t" "$t" >> "$
 echo "| references | seed | Finotello | Finotello, --nnls-weight 0.25 | Kang ctrl | Kang stim |"
 echo "|---|---|---|---|---|---|"
 for config in "${CONFIGS[@]}"; do
-  for seed in 42 7 11; do
+  for seed in $SEEDS; do
     model="$WORK/${config}_$seed.blue"
     fin_map=bench/finotello_coarse_map.tsv kang_map="$WORK/coarse_identity_map.tsv"
     case $config in
       pbmc3k) refs=(-r "$PBMC" --label-key cell_type); fin_map=examples/finotello_map.tsv kang_map=bench/pbmc3k_coarse_map.tsv ;;
       pbmc3k+vg|pbmc3k+vg+mrna) refs=(-r "$PBMC" -r "$VG" --label-key cell_type --label-map bench/pbmc_coarse_label_map.tsv) ;;
+      pbmc3k+kang) refs=(-r "$PBMC" -r "$DATA/kang2018_ifnb/pbmc.ctrl" --label-key cell_type
+                         --labels - "$ACC/kang_ctrl.labels.tsv" --label-map bench/pbmc_coarse_label_map.tsv) ;;
       pbmc3k+vg+kang) refs=(-r "$PBMC" -r "$VG" -r "$DATA/kang2018_ifnb/pbmc.ctrl" --label-key cell_type
                             --labels - - "$ACC/kang_ctrl.labels.tsv" --label-map bench/pbmc_coarse_label_map.tsv) ;;
       *) echo "unknown config $config" >&2; exit 2 ;;
