@@ -53,7 +53,8 @@ const ReferenceField kReferenceFields[] = {
      "draw every pseudobulk sample from one donor's cells",
      &ReferenceOptions::donor_key},
 };
-const char* kReferenceHelp = "Single-cell reference of raw counts: .h5ad, 10x directory or matrix.mtx[.gz]";
+const char* kReferenceHelp =
+    "Single-cell reference of raw counts: .h5ad, 10x directory, matrix.mtx[.gz] or Cell Ranger .h5 (with --labels)";
 const char* kDonorsHelp =
     "Keep only the cells of these donors (comma-separated or repeated; needs --donor-key), e.g. to hold patients "
     "out of training";

@@ -129,6 +129,26 @@ void merge_columns(CsrMatrix& m, const std::vector<std::int32_t>& target, std::i
   canonicalize_rows(m);
 }
 
+void keep_columns(CsrMatrix& m, const std::vector<std::int32_t>& target, std::int64_t new_cols) {
+  std::int64_t out = 0;
+  std::int64_t start = 0;
+  for (std::int64_t r = 0; r < m.rows; ++r) {
+    const std::int64_t end = m.indptr[r + 1];
+    for (std::int64_t j = start; j < end; ++j) {
+      const std::int32_t t = target[m.indices[j]];
+      if (t < 0) continue;
+      m.indices[out] = t;
+      m.data[out] = m.data[j];
+      ++out;
+    }
+    start = end;
+    m.indptr[r + 1] = out;
+  }
+  m.indices.resize(out);
+  m.data.resize(out);
+  m.cols = new_cols;
+}
+
 std::vector<std::string> unique_names(const std::vector<std::string>& names, std::vector<std::int32_t>& target,
                                       std::vector<std::string>& duplicated) {
   std::unordered_map<std::string, std::int32_t> index;

@@ -32,6 +32,10 @@ void keep_rows(CsrMatrix& m, const std::vector<char>& keep);
 // Column c becomes column target[c] of a matrix with `new_cols` columns; columns mapped together are summed.
 void merge_columns(CsrMatrix& m, const std::vector<std::int32_t>& target, std::int64_t new_cols);
 
+// Column c becomes column target[c] (increasing over the kept columns) of a matrix with `new_cols` columns;
+// columns with target -1 are dropped.
+void keep_columns(CsrMatrix& m, const std::vector<std::int32_t>& target, std::int64_t new_cols);
+
 // Merges duplicated names: returns the unique names (first occurrence order) and, per input name, the
 // index of its unique name. `duplicated` receives every repeated occurrence.
 std::vector<std::string> unique_names(const std::vector<std::string>& names, std::vector<std::int32_t>& target,

@@ -40,10 +40,20 @@ RawReference read_h5ad_reference(const ReferenceOptions& o) {
   return raw;
 }
 
-RawReference read_10x_reference(const ReferenceOptions& o) {
+RawReference read_10x_reference(const ReferenceOptions& o, bool hdf5) {
   if (o.labels_path.empty())
     throw UsageError(o.path + ": a 10x reference needs --labels FILE (CSV/TSV with a barcode and a label column)");
   if (o.label_key.empty()) throw UsageError("no label key given (--label-key, a column of " + o.labels_path + ")");
+  if (hdf5) {
+    TenxMatrix m = read_10x_h5(o.path, o.gene_column);
+    RawReference raw;
+    raw.labels = read_label_table(o.labels_path, o.barcode_column, o.label_key, m.barcodes);
+    if (!o.donor_key.empty()) raw.donors = read_label_table(o.labels_path, o.barcode_column, o.donor_key, m.barcodes);
+    raw.counts = std::move(m.counts);
+    raw.genes = std::move(m.genes);
+    raw.cells = std::move(m.barcodes);
+    return raw;
+  }
   if (!o.layer.empty() || !o.gene_column.empty())
     log::warn("io", "--layer and --gene-column apply to .h5ad references only; ignored for {}", o.path);
   TenxFiles files = locate_10x(o.path);
@@ -209,10 +219,12 @@ Reference read_reference(const ReferenceOptions& options) {
   std::error_code ec;
   if (options.path.empty()) throw UsageError("no reference given (--reference)");
   if (!fs::exists(options.path, ec))
-    throw InputError(options.path + ": reference not found (expected an .h5ad file, a 10x directory or a "
-                     "matrix.mtx[.gz] file)");
-  bool h5ad = !fs::is_directory(options.path, ec) && ends_with(to_lower(options.path), ".h5ad");
-  RawReference raw = h5ad ? read_h5ad_reference(options) : read_10x_reference(options);
+    throw InputError(options.path + ": reference not found (expected an .h5ad file, a 10x directory, a Cell Ranger "
+                     ".h5 file or a matrix.mtx[.gz] file)");
+  const bool file = !fs::is_directory(options.path, ec);
+  const bool h5ad = file && ends_with(to_lower(options.path), ".h5ad");
+  const bool h5 = file && ends_with(to_lower(options.path), ".h5");
+  RawReference raw = h5ad ? read_h5ad_reference(options) : read_10x_reference(options, h5);
   raw.source = options.path;
   return finish(std::move(raw), options);
 }

@@ -30,6 +30,11 @@ struct TenxMatrix {
 // Reads the matrix and its gene and barcode names, checking that their sizes agree.
 TenxMatrix read_10x(const TenxFiles& files);
 
+// Cell Ranger's HDF5 matrix (filtered_feature_bc_matrix.h5, version 3+ /matrix layout or version 2's group
+// per genome): counts, barcodes and genes; features that are not "Gene Expression" are left out.
+// `gene_column`: "" or "name" = symbols, "id" = Ensembl IDs. InputError naming the file and dataset.
+TenxMatrix read_10x_h5(const std::string& path, const std::string& gene_column);
+
 // Parses a Matrix Market coordinate file (integer, real or pattern; general) into a cells x genes CSR.
 CsrMatrix read_matrix_market(const std::string& path);
 
