@@ -129,6 +129,18 @@ void merge_columns(CsrMatrix& m, const std::vector<std::int32_t>& target, std::i
   canonicalize_rows(m);
 }
 
+CsrMatrix csr_from_arrays(std::int64_t rows, std::int64_t cols, std::vector<std::int64_t> indptr,
+                          std::vector<std::int32_t> indices, std::vector<float> data) {
+  CsrMatrix m;
+  m.rows = rows;
+  m.cols = cols;
+  m.indptr = std::move(indptr);
+  m.indices = std::move(indices);
+  m.data = std::move(data);
+  canonicalize_rows(m);
+  return m;
+}
+
 void keep_columns(CsrMatrix& m, const std::vector<std::int32_t>& target, std::int64_t new_cols) {
   std::int64_t out = 0;
   std::int64_t start = 0;

@@ -22,6 +22,10 @@ void canonicalize_rows(CsrMatrix& m);
 CsrMatrix csr_from_coordinates(std::int64_t rows, std::int64_t cols, const std::vector<std::int32_t>& row_of,
                                const std::vector<std::int32_t>& col_of, const std::vector<float>& values);
 
+// A CSR from already validated arrays (moved in), column indices sorted within each row.
+CsrMatrix csr_from_arrays(std::int64_t rows, std::int64_t cols, std::vector<std::int64_t> indptr,
+                          std::vector<std::int32_t> indices, std::vector<float> data);
+
 // Turns compressed-by-column arrays (CSC of a rows x cols matrix) into CSR.
 CsrMatrix csr_from_csc(std::int64_t rows, std::int64_t cols, const std::vector<std::int64_t>& indptr,
                        const std::vector<std::int32_t>& indices, const std::vector<float>& data);

@@ -175,14 +175,7 @@ CsrMatrix H5adFile::read_sparse(const std::string& where, bool csc) const {
   validate_compressed(path_ + ": " + where, major, minor, indptr, indices, data.size(), csc ? "columns" : "rows",
                       csc ? "rows" : "columns");
   if (csc) return csr_from_csc(shape[0], shape[1], indptr, indices, data);
-  CsrMatrix m;
-  m.rows = shape[0];
-  m.cols = shape[1];
-  m.indptr = std::move(indptr);
-  m.indices = std::move(indices);
-  m.data = std::move(data);
-  canonicalize_rows(m);
-  return m;
+  return csr_from_arrays(shape[0], shape[1], std::move(indptr), std::move(indices), std::move(data));
 }
 
 CsrMatrix H5adFile::read_dense(const std::string& where) const {

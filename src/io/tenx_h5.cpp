@@ -70,13 +70,7 @@ TenxMatrix read_10x_h5(const std::string& path, const std::string& gene_column) 
     throw InputError(fmt::format("{}: shape {} x {} (features x barcodes) but {} barcodes, {} feature names, {} ids",
                                  path, shape[0], shape[1], m.barcodes.size(), names.size(), ids.size()));
   }
-  CsrMatrix counts;
-  counts.rows = shape[1];
-  counts.cols = shape[0];
-  counts.indptr = std::move(indptr);
-  counts.indices = std::move(indices);
-  counts.data = std::move(data);
-  canonicalize_rows(counts);
+  CsrMatrix counts = csr_from_arrays(shape[1], shape[0], std::move(indptr), std::move(indices), std::move(data));
   // Only gene expression features (Cell Ranger 3+ also stores antibody, CRISPR and custom features).
   std::vector<std::int32_t> column(names.size(), -1);
   std::size_t other = 0;
