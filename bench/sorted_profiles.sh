@@ -5,6 +5,7 @@
 # intersected with pbmc3k's genes; the marker panel shares only ~70 genes with that matrix), with and without
 # the factors (bench/abis_map_pbmc3k.tsv maps the types). Scored on Finotello against flow cytometry and on
 # Kang control / IFN-beta pseudobulk (as bench/multi_reference.sh). Overall CCC / median per-type r.
+# The panel is cut to the genes Finotello and Kang both measured (--bulk-genes). SEEDS="42 7" for fewer seeds.
 # Usage: bench/sorted_profiles.sh [BLUE] (run bench/multi_reference.sh first for the Kang truth files)
 set -euo pipefail
 BLUE=${1:-build/blue}
@@ -18,14 +19,19 @@ WORK=bench_out/sorted_profiles
 export OMP_WAIT_POLICY=PASSIVE
 mkdir -p "$WORK"
 source bench/metrics.sh
+SEEDS=${SEEDS:-"42 7 11"}
+# The panel must exist in both evaluation cohorts: --bulk-genes with the genes Finotello and Kang share.
+awk -F'\t' 'NR == FNR { kang[$1]; next } FNR > 1 && ($1 in kang) { print $1 }' "$DATA/kang2018_ifnb/pbmc.ctrl/genes.tsv" \
+  <(zcat "$FIN/GSE107572_bulk_expression.tsv.gz") > "$WORK/eval_genes.txt"
 echo "| panel | factors | seed | Finotello | Finotello, --nnls-weight 0.25 | Kang ctrl | Kang stim |"
 echo "|---|---|---|---|---|---|---|"
 for kind in abis abis+factors; do
-  for seed in 42 7 11; do
+  for seed in $SEEDS; do
     model="$WORK/${kind}_$seed.blue"
     extra=()
     [[ $kind == *factors ]] && extra=(--sorted-profiles "$ABIS" --sorted-map bench/abis_map_pbmc3k.tsv)
-    [[ -f $model ]] || "$BLUE" train -r "$PBMC" --label-key cell_type --genes bench/abis_genes.txt "${extra[@]}" \
+    [[ -f $model ]] || "$BLUE" train -r "$PBMC" --label-key cell_type --genes bench/abis_genes.txt \
+      --bulk-genes "$WORK/eval_genes.txt" "${extra[@]}" \
       --preset fast --seed "$seed" --threads 2 --out "$model" --quiet
     out="$WORK/${kind}_$seed"
     "$BLUE" deconvolve -q --force -m "$model" -b "$FIN/GSE107572_bulk_expression.tsv.gz" -o "$out/fin"
