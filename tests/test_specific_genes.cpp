@@ -10,6 +10,7 @@
 #include "analysis/keyed_table.h"
 #include "analysis/metrics.h"
 #include "io/reference.h"
+#include "io/gene_lengths.h"
 #include "io/tables.h"
 #include "io_test_util.h"
 #include "nnls/deconvolve.h"
@@ -214,9 +215,9 @@ TEST(SpecificGenesReal, IsletBetaFractionAndHbA1c) {
   const std::size_t hc = pheno.column("hba1c");
   for (const std::string lengths : {std::string(), std::string(BLUE_SOURCE_DIR) + "/data/gene_lengths_hg19.tsv.gz"}) {
     SCOPED_TRACE("gene lengths: " + lengths);
-    NnlsDeconvolutionOptions options;
-    options.gene_lengths = lengths;
-    const NnlsDeconvolution r = deconvolve_nnls(sig, bulk, options);
+    ExpressionTable counts = bulk;
+    if (!lengths.empty()) counts_to_tpm(counts, read_gene_lengths(lengths), "test");
+    const NnlsDeconvolution r = deconvolve_nnls(sig, counts, {});
     auto col = [&](const std::string& t) {
       return r.proportions.values.col(std::find(sig.columns.begin(), sig.columns.end(), t) - sig.columns.begin());
     };

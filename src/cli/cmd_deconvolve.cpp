@@ -6,9 +6,6 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "io/bulk_scale.h"
-#include "io/gene_ids.h"
-#include "io/gene_lengths.h"
 #include "io/tables.h"
 #include "model/pipeline.h"
 #include "model/runtime.h"
@@ -27,8 +24,7 @@ struct DeconvolveArgs {
   bool adapt = false;
   int adapt_rounds = defaults::kAdaptRounds;
   std::string gep_mode = defaults::kGepMode;
-  std::string bulk_scale = "auto";
-  std::string gene_lengths, gene_map;
+  BulkInputOptions bulk_input;
 };
 
 void run(const DeconvolveArgs& a) {
@@ -49,25 +45,20 @@ void run(const DeconvolveArgs& a) {
   for (const auto& m : models) ensemble.push_back(&m);
   const model::LoadedModel& m = models.front();
   ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
-  ensure_linear(bulk, parse_bulk_scale(a.bulk_scale), "deconvolve");
-  if (!a.gene_map.empty()) translate_gene_ids(bulk, m.info.genes, read_gene_id_map(a.gene_map), "deconvolve");
-  if (!a.gene_lengths.empty()) counts_to_tpm(bulk, read_gene_lengths(a.gene_lengths), "deconvolve");
+  Provenance prov("deconvolve");
+  prepare_bulk(bulk, a.bulk_input, m.info.genes, "deconvolve", prov);
   model::DeconvolveOptions options = a.options;
   options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
   options.gep_mode = model::parse_gep_mode(a.gep_mode);
   model::Deconvolution d = model::deconvolve(ensemble, bulk, options);
   StagedOutputs out(a.run.force);
   model::write_deconvolution(out, a.out_dir, d);
-  Provenance prov("deconvolve");
   for (std::size_t i = 0; i < a.model_paths.size(); ++i) {
     prov.add_input(i == 0 ? "model" : "model_" + std::to_string(i + 1), a.model_paths[i]);
   }
   prov.set("ensemble_size", models.size());
   prov.set("nnls_weight", options.nnls_weight);
-  prov.set("bulk_scale", a.bulk_scale);
   prov.add_input("bulk", a.bulk_path);
-  if (!a.gene_lengths.empty()) prov.add_input("gene_lengths", a.gene_lengths);
-  if (!a.gene_map.empty()) prov.add_input("gene_map", a.gene_map);
   prov.set("device", a.device);
   prov.set("torch_version", model::torch_version());
   prov.set("samples", d.samples.size());
@@ -97,9 +88,7 @@ void register_deconvolve(CLI::App& app) {
       ->required();
   cmd->add_option("--bulk,-b", a->bulk_path, "Bulk expression, genes x samples: TSV/CSV[.gz] or .h5ad (linear scale)")
       ->required();
-  add_bulk_scale_option(cmd, a->bulk_scale);
-  add_gene_lengths_option(cmd, a->gene_lengths);
-  add_gene_map_option(cmd, a->gene_map);
+  add_bulk_input_options(cmd, a->bulk_input);
   cmd->add_option("--nnls-weight", a->options.nnls_weight,
                   "Average the network's cell fractions with NNLS's on the model's signature of specific genes: "
                   "proportions = (1 - W) x network + W x NNLS (NNLS alone in proportions_nnls.tsv); 0 = off")

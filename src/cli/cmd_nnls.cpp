@@ -6,7 +6,6 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "io/gene_ids.h"
 #include "cli/signature_source.h"
 #include "defaults.h"
 #include "analysis/mrna_content.h"
@@ -22,7 +21,8 @@ struct NnlsCliOptions {
   RunOptions run;
   SignatureSource source;
   std::string signature_path, bulk_path, out_dir;
-  std::string gene_scaling = defaults::kNnlsGeneScaling, bulk_scale = "auto";
+  std::string gene_scaling = defaults::kNnlsGeneScaling;
+  BulkInputOptions bulk_input;
   std::string mrna_content, mrna_map;
   NnlsDeconvolutionOptions nnls;
 };
@@ -50,26 +50,22 @@ void run_nnls(NnlsCliOptions& o) {
   apply_run_options(o.run);
   throw_if_problems(check(o));
   o.nnls.scaling = kScalings.at(o.gene_scaling);
-  o.nnls.bulk_scale = parse_bulk_scale(o.bulk_scale);
+  o.nnls.bulk_scale = BulkScale::kLinear;  // checked (and converted) by prepare_bulk below
   o.nnls.max_missing_fraction = o.source.max_missing_genes;
   Provenance provenance("nnls");
   provenance.add_input("bulk", o.bulk_path);
-  if (!o.nnls.gene_lengths.empty()) provenance.add_input("gene_lengths", o.nnls.gene_lengths);
-  if (!o.nnls.gene_map.empty()) provenance.add_input("gene_map", o.nnls.gene_map);
   StagedOutputs out(o.run.force);
   const std::filesystem::path dir(o.out_dir);
   ExpressionTable bulk = read_expression_table(o.bulk_path, "bulk");
-  if (!o.nnls.gene_map.empty() && o.signature_path.empty()) {
-    // The signature is built for the genes the bulk has: rename the bulk first, into symbols (the kind of
-    // nearly every reference's var index; the translation is skipped when the bulk already has symbols).
-    translate_gene_ids(bulk, {}, read_gene_id_map(o.nnls.gene_map), "nnls");
-    o.nnls.gene_map.clear();
-  }
   ExpressionTable signature;
   if (!o.signature_path.empty()) {
     provenance.add_input("signature", o.signature_path);
     signature = read_expression_table(o.signature_path, "signature");
-  } else {
+  }
+  // A signature built from a reference or profiles takes the genes the bulk has: with --gene-map the bulk is
+  // renamed into symbols first (the var index of nearly every reference).
+  prepare_bulk(bulk, o.bulk_input, signature.genes, "nnls", provenance);
+  if (o.signature_path.empty()) {
     signature = signature_from_source(o.source, provenance, &bulk.genes);
     write_expression_table(out, (dir / "signature.tsv").string(), signature);
   }
@@ -90,7 +86,6 @@ void run_nnls(NnlsCliOptions& o) {
   write_sample_table(out, (dir / "proportions.tsv").string(), result.proportions);
   write_sample_table(out, (dir / "fit.tsv").string(), result.fit);
   provenance.set("parameters", {{"gene_scaling", o.gene_scaling},
-                                {"bulk_scale", o.bulk_scale},
                                 {"min_genes", o.nnls.min_genes},
                                 {"max_missing_genes", o.nnls.max_missing_fraction},
                                 {"tolerance", o.nnls.nnls.tolerance},
@@ -129,9 +124,7 @@ void register_nnls(CLI::App& app) {
                            "proportions.tsv then holds cell fractions, proportions_uncalibrated.tsv the RNA "
                            "fractions NNLS estimates",
                            "signature");
-  add_bulk_scale_option(cmd, opt->bulk_scale);
-  add_gene_lengths_option(cmd, opt->nnls.gene_lengths);
-  add_gene_map_option(cmd, opt->nnls.gene_map);
+  add_bulk_input_options(cmd, opt->bulk_input);
   cmd->add_option("--min-genes", opt->nnls.min_genes, "Fewest signature genes found in the bulk to proceed")
       ->default_val(defaults::kNnlsMinGenes);
   cmd->add_option("--tolerance", opt->nnls.nnls.tolerance, "Relative KKT tolerance of the NNLS solver")

@@ -5,6 +5,9 @@
 #include <thread>
 
 #include "defaults.h"
+#include "io/bulk_scale.h"
+#include "io/gene_ids.h"
+#include "io/gene_lengths.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/parallel.h"
@@ -123,28 +126,36 @@ void commit_outputs(StagedOutputs& out, const Provenance& provenance, const std:
   for (const auto& path : out.final_paths()) log::info(stage, "wrote {}", path);
 }
 
-void add_bulk_scale_option(CLI::App* cmd, std::string& scale) {
-  cmd->add_option("--bulk-scale", scale,
+void add_bulk_input_options(CLI::App* cmd, BulkInputOptions& o) {
+  cmd->add_option("--bulk-scale", o.scale,
                   "auto: refuse bulk that looks log-transformed (negative values, or a maximum below 50 with "
                   "fractions); linear: use as given; log2: convert log2(x + 1) back with 2^x - 1")
       ->check(CLI::IsMember({"auto", "linear", "log2"}))
       ->default_val("auto");
-}
-
-void add_gene_lengths_option(CLI::App* cmd, std::string& path) {
-  cmd->add_option("--gene-lengths", path,
+  cmd->add_option("--gene-lengths", o.gene_lengths,
                   "Bulk holds raw counts of full-length RNA-seq (TruSeq-like): divide each gene by its length "
                   "(TSV gene, length_bp; e.g. data/gene_lengths_hg19.tsv.gz) to TPM first. Not for TPM/FPKM bulk "
                   "or 3' counts")
       ->check(CLI::ExistingFile);
-}
-
-void add_gene_map_option(CLI::App* cmd, std::string& path) {
-  cmd->add_option("--gene-map", path,
+  cmd->add_option("--gene-map", o.gene_map,
                   "Bulk genes are Ensembl IDs and the model/signature's symbols, or the reverse: rename them "
                   "through this table (TSV ensembl_id, symbol; e.g. data/gene_ids_hs.tsv.gz); versions "
                   "(.12) ignored, several IDs of one gene summed")
       ->check(CLI::ExistingFile);
+}
+
+void prepare_bulk(ExpressionTable& bulk, const BulkInputOptions& o, const std::vector<std::string>& target,
+                  const char* stage, Provenance& provenance) {
+  ensure_linear(bulk, parse_bulk_scale(o.scale), stage);
+  provenance.set("bulk_scale", o.scale);
+  if (!o.gene_map.empty()) {
+    translate_gene_ids(bulk, target, read_gene_id_map(o.gene_map), stage);
+    provenance.add_input("gene_map", o.gene_map);
+  }
+  if (!o.gene_lengths.empty()) {
+    counts_to_tpm(bulk, read_gene_lengths(o.gene_lengths), stage);
+    provenance.add_input("gene_lengths", o.gene_lengths);
+  }
 }
 
 void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,

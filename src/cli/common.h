@@ -45,14 +45,18 @@ void add_reference_list_options(CLI::App* cmd, ReferenceListArgs& refs);
 // One ReferenceOptions per --reference; UsageError when an option's count is neither 1 nor the references'.
 std::vector<ReferenceOptions> expand_references(const ReferenceListArgs& refs);
 
-// --bulk-scale auto|linear|log2 (io/bulk_scale.h), default auto.
-void add_bulk_scale_option(CLI::App* cmd, std::string& scale);
-
-// --gene-lengths FILE (io/gene_lengths.h): bulk raw counts of a full-length protocol -> TPM.
-void add_gene_lengths_option(CLI::App* cmd, std::string& path);
-
-// --gene-map FILE (io/gene_ids.h): the bulk's Ensembl IDs or symbols renamed into the other kind.
-void add_gene_map_option(CLI::App* cmd, std::string& path);
+// How a bulk table's values and gene names are read: --bulk-scale auto|linear|log2 (io/bulk_scale.h),
+// --gene-lengths FILE (io/gene_lengths.h, full-length counts -> TPM), --gene-map FILE (io/gene_ids.h,
+// Ensembl IDs <-> symbols).
+struct BulkInputOptions {
+  std::string scale = "auto", gene_lengths, gene_map;
+};
+void add_bulk_input_options(CLI::App* cmd, BulkInputOptions& options);
+// In this order: the scale check (values in linear units), the genes renamed into the kind of `target`
+// (--gene-map; an empty target means symbols), counts divided by gene length (--gene-lengths). The options
+// and tables are recorded in `provenance`.
+void prepare_bulk(ExpressionTable& bulk, const BulkInputOptions& options, const std::vector<std::string>& target,
+                  const char* stage, Provenance& provenance);
 
 // --mrna-content TABLE and --mrna-map MAP (analysis/mrna_content.h), both existing files. `effect`: what the
 // contents do in this subcommand; `types`: whose cell types the map names ("model", "signature", ...).

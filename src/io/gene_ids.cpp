@@ -52,7 +52,7 @@ IdTranslation translate_gene_ids(ExpressionTable& bulk, const std::vector<std::s
   IdTranslation r;
   const bool bulk_ids = looks_like_ensembl(bulk.genes), target_ids = looks_like_ensembl(target);
   if (bulk_ids == target_ids) {
-    log::info(stage, "bulk and {} genes are both {}: --gene-map not applied", "model/signature",
+    log::info(stage, "bulk and model/signature genes are both {}: --gene-map not applied",
               bulk_ids ? "Ensembl IDs" : "gene symbols");
     return r;
   }

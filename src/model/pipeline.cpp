@@ -9,7 +9,6 @@
 #include "analysis/evaluate.h"
 #include "analysis/mrna_content.h"
 #include "model/signature_blend.h"
-#include "io/bulk_scale.h"
 #include "io/genes.h"
 #include "io/h5ad.h"
 #include "io/tables.h"

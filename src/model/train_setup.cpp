@@ -79,11 +79,12 @@ Panel choose_panel(const Reference& ref, const std::string& genes_path, const st
     wanted = read_gene_list(genes_path);
     log::info("train", "gene panel from '{}': {} genes", genes_path, wanted.size());
     if (!measured.empty()) {
+      std::set<std::string> unmeasured;  // reference genes the cohort lacks
+      for (std::size_t g = 0; g < ref.n_genes(); ++g)
+        if (!measured[g]) unmeasured.insert(ref.genes[g]);
       std::vector<std::string> kept;
-      for (const auto& g : wanted) {
-        const auto it = std::find(ref.genes.begin(), ref.genes.end(), g);
-        if (it == ref.genes.end() || measured[static_cast<std::size_t>(it - ref.genes.begin())]) kept.push_back(g);
-      }
+      for (const auto& g : wanted)
+        if (!unmeasured.count(g)) kept.push_back(g);
       log::info("train", "{} of the {} panel genes are among --bulk-genes", kept.size(), wanted.size());
       wanted = std::move(kept);
     }

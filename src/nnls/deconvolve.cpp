@@ -6,8 +6,6 @@
 #include <cmath>
 #include <limits>
 
-#include "io/gene_ids.h"
-#include "io/gene_lengths.h"
 #include "io/genes.h"
 #include "nnls/specific_genes.h"
 #include "util/error.h"
@@ -120,8 +118,6 @@ void require_expressed_types(const Problem& p, const ExpressionTable& signature)
 NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTable bulk,
                                   const NnlsDeconvolutionOptions& options) {
   ensure_linear(bulk, options.bulk_scale, "nnls");
-  if (!options.gene_map.empty()) translate_gene_ids(bulk, signature.genes, read_gene_id_map(options.gene_map), "nnls");
-  if (!options.gene_lengths.empty()) counts_to_tpm(bulk, read_gene_lengths(options.gene_lengths), "nnls");
   if (const ScaleCheck sc = inspect_scale(signature.values); sc.looks_log)
     log::warn("nnls", "the signature {} looks log-transformed ({}); NNLS expects linear profiles",
               signature.source, sc.reason);

@@ -22,8 +22,6 @@ enum class GeneScaling {
 struct NnlsDeconvolutionOptions {
   GeneScaling scaling = GeneScaling::kRelative;
   BulkScale bulk_scale = BulkScale::kAuto;
-  std::string gene_lengths;  // "" = none; else the bulk's counts are divided by these lengths (TPM) first
-  std::string gene_map;      // "" = none; else the bulk's genes are renamed into the signature's kind first
   int min_genes = defaults::kNnlsMinGenes;
   double max_missing_fraction = defaults::kMaxMissingGeneFraction;
   NnlsOptions nnls;

@@ -14,6 +14,21 @@ std::string format_number(double v) {
   return fmt::format("{:.10g}", v);
 }
 
+Eigen::MatrixXd cox_design(const SurvivalCohort& c, const std::string& group_label, std::vector<std::string>& names) {
+  const int n_groups = static_cast<int>(c.group_names.size());
+  const Eigen::Index n = static_cast<Eigen::Index>(c.time.size());
+  const Eigen::Index dummies = n_groups >= 2 ? n_groups - 1 : 0;
+  Eigen::MatrixXd x(n, dummies + c.design.cols());
+  names.clear();
+  for (Eigen::Index g = 1; g <= dummies; ++g) {
+    names.push_back(group_label + c.group_names[g]);
+    for (Eigen::Index i = 0; i < n; ++i) x(i, g - 1) = c.group[i] == g ? 1.0 : 0.0;
+  }
+  x.rightCols(c.design.cols()) = c.design;
+  names.insert(names.end(), c.terms.begin(), c.terms.end());
+  return x;
+}
+
 SurvivalAnalysis analyse_survival(const SurvivalCohort& c, const std::string& group_label, const CoxOptions& options) {
   SurvivalAnalysis a;
   const int n_groups = static_cast<int>(c.group_names.size());
@@ -32,18 +47,9 @@ SurvivalAnalysis analyse_survival(const SurvivalCohort& c, const std::string& gr
     }
   }
   if (n_groups >= 2) a.logrank = log_rank(c.time, c.event, c.group, n_groups);
-  // Cox design: group dummies (first group = reference), then the covariates.
-  const Eigen::Index n = static_cast<Eigen::Index>(c.time.size());
-  const Eigen::Index dummies = n_groups >= 2 ? n_groups - 1 : 0;
-  if (dummies + c.design.cols() == 0) return a;
-  Eigen::MatrixXd x(n, dummies + c.design.cols());
   std::vector<std::string> names;
-  for (Eigen::Index g = 1; g <= dummies; ++g) {
-    names.push_back(group_label + c.group_names[g]);
-    for (Eigen::Index i = 0; i < n; ++i) x(i, g - 1) = c.group[i] == g ? 1.0 : 0.0;
-  }
-  x.rightCols(c.design.cols()) = c.design;
-  names.insert(names.end(), c.terms.begin(), c.terms.end());
+  const Eigen::MatrixXd x = cox_design(c, group_label, names);
+  if (x.cols() == 0) return a;
   a.cox = cox_fit(x, names, c.time, c.event, options);
   for (const auto& w : a.cox->warnings) log::warn("survival", "{}", w);
   return a;

@@ -18,6 +18,11 @@ struct SurvivalAnalysis {
   std::optional<CoxFit> cox;             // with groups or covariates
 };
 
+// The Cox design of a cohort: group dummies (first group = reference, named group_label + group), then the
+// covariates; `names` receives the terms' names. Zero columns without groups (or one group) and covariates.
+Eigen::MatrixXd cox_design(const SurvivalCohort& cohort, const std::string& group_label,
+                           std::vector<std::string>& names);
+
 // `group_label`: the group column's name, prefix of the Cox terms of the groups ("risk" -> "riskPoor").
 SurvivalAnalysis analyse_survival(const SurvivalCohort& cohort, const std::string& group_label,
                                   const CoxOptions& options);

@@ -64,14 +64,8 @@ BootstrapResult bootstrap_survival(const SurvivalCohort& cohort, const std::stri
       logrank_significant += log_rank(r.time, r.event, r.group, n_groups).p < alpha ? 1 : 0;
     }
     if (n_terms == 0 || !all_groups) continue;
-    // The design of analyse_survival: group dummies, then covariates.
-    const Eigen::Index n = static_cast<Eigen::Index>(r.time.size()), dummies = n_groups >= 2 ? n_groups - 1 : 0;
-    Eigen::MatrixXd x(n, dummies + r.design.cols());
-    for (Eigen::Index g = 1; g <= dummies; ++g)
-      for (Eigen::Index i = 0; i < n; ++i) x(i, g - 1) = r.group[static_cast<std::size_t>(i)] == g ? 1.0 : 0.0;
-    x.rightCols(r.design.cols()) = r.design;
     std::vector<std::string> names;
-    for (const auto& t : full.cox->terms) names.push_back(t.name);
+    const Eigen::MatrixXd x = cox_design(r, group_label, names);
     try {
       const CoxFit fit = cox_fit(x, names, r.time, r.event, quiet);
       if (!fit.reliable) continue;
@@ -99,7 +93,6 @@ BootstrapResult bootstrap_survival(const SurvivalCohort& cohort, const std::stri
     term.hr_upper = quantile(hr[t], 1 - alpha / 2);
     out.terms.push_back(term);
   }
-  (void)group_label;
   return out;
 }
 
