@@ -18,32 +18,17 @@ void add_cell_type_options(CLI::App* cmd, CellTypeEdits& edits) {
                   "Merge cell types into one: \"new=a,b\" (repeatable); applied before --exclude-types");
 }
 
-namespace {
-
-// Logs the cell types and their sizes and refuses types too small to split.
-void log_and_check(const Reference& ref) {
-  const auto sizes = cells_per_type(ref);
-  std::vector<std::string> summary;
-  for (std::size_t k = 0; k < sizes.size(); ++k) summary.push_back(fmt::format("{} {}", ref.cell_types[k], sizes[k]));
-  log::info("reference", "{} cells x {} genes, {} cell types: {}", ref.n_cells(), ref.n_genes(), ref.n_types(),
-            log::preview(summary, 40));
-  require_min_cells_per_type(ref);
-}
-
-}  // namespace
-
 Reference load_reference(const ReferenceOptions& options, const CellTypeEdits& edits, Provenance& provenance) {
   provenance.add_input("reference", options.path);
   if (!options.labels_path.empty()) provenance.add_input("labels", options.labels_path);
   Reference ref = read_reference(options);
-  apply_cell_type_edits(ref, edits);
+  prepare_reference(ref, edits);
   provenance.set("exclude_types", edits.exclude);
   provenance.set("merge_types", edits.merges);
   if (!options.donor_key.empty()) {
     provenance.set("donor_key", options.donor_key);
     provenance.set("donors", ref.donors);
   }
-  log_and_check(ref);
   return ref;
 }
 
@@ -72,12 +57,11 @@ Reference load_references(const std::vector<ReferenceOptions>& list, const std::
     refs.push_back(std::move(ref));
   }
   Reference ref = combine_references(std::move(refs), names, defaults::kMinSharedReferenceGenes);
-  apply_cell_type_edits(ref, edits);
+  prepare_reference(ref, edits);
   provenance.set("references", described);
   provenance.set("exclude_types", edits.exclude);
   provenance.set("merge_types", edits.merges);
   provenance.set("donors", ref.donors);
-  log_and_check(ref);
   return ref;
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "io/csr.h"
 #include "io/h5ad_reader.h"
@@ -20,12 +21,7 @@
 namespace blue {
 namespace {
 
-struct RawReference {
-  std::string source;
-  CsrMatrix counts;
-  std::vector<std::string> genes, cells, labels;  // labels: "" or NA-like = missing
-  std::vector<std::string> donors;                // per cell with a donor key, else empty
-};
+using RawReference = ReferenceParts;
 
 RawReference read_h5ad_reference(const ReferenceOptions& o) {
   H5adFile file(o.path);
@@ -188,7 +184,19 @@ std::vector<std::int32_t> encode_levels(const std::vector<std::string>& values, 
   return codes;
 }
 
-Reference finish(RawReference&& raw, const ReferenceOptions& options) {
+}  // namespace
+
+Reference make_reference(ReferenceParts raw, const ReferenceOptions& options) {
+  const auto cells = static_cast<std::size_t>(raw.counts.rows);
+  for (const auto& [what, n, want] : {std::tuple{"gene names", raw.genes.size(), static_cast<std::size_t>(raw.counts.cols)},
+                                      std::tuple{"cell names", raw.cells.size(), cells},
+                                      std::tuple{"labels", raw.labels.size(), cells}}) {
+    if (n != want)
+      throw InputError(fmt::format("{}: {} {} for a matrix of {} cells x {} genes", raw.source, n, what,
+                                   raw.counts.rows, raw.counts.cols));
+  }
+  if ((!options.donor_key.empty() || !raw.donors.empty()) && raw.donors.size() != cells)
+    throw InputError(fmt::format("{}: {} donors for {} cells", raw.source, raw.donors.size(), cells));
   if (raw.counts.rows == 0 || raw.counts.cols == 0 || raw.counts.nnz() == 0)
     throw InputError(fmt::format("{}: empty matrix ({} cells x {} genes, {} non-zero values); expected raw counts",
                                  raw.source, raw.counts.rows, raw.counts.cols, raw.counts.nnz()));
@@ -212,8 +220,6 @@ Reference finish(RawReference&& raw, const ReferenceOptions& options) {
   return ref;
 }
 
-}  // namespace
-
 Reference read_reference(const ReferenceOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -226,7 +232,7 @@ Reference read_reference(const ReferenceOptions& options) {
   const bool h5 = file && ends_with(to_lower(options.path), ".h5");
   RawReference raw = h5ad ? read_h5ad_reference(options) : read_10x_reference(options, h5);
   raw.source = options.path;
-  return finish(std::move(raw), options);
+  return make_reference(std::move(raw), options);
 }
 
 }  // namespace blue

@@ -25,4 +25,19 @@ struct ReferenceOptions {
 // (cells with a missing label dropped with a counted warning). Throws InputError naming file and field.
 Reference read_reference(const ReferenceOptions& options);
 
+// A reference as read, before its clean-up: what a reader (or the Python module, from an AnnData in memory)
+// hands over.
+struct ReferenceParts {
+  std::string source;                     // names the data in messages (a file, "AnnData")
+  CsrMatrix counts;                       // cells x genes, raw counts
+  std::vector<std::string> genes, cells;  // column and row names
+  std::vector<std::string> labels;        // per cell; "" or NA-like (io/text_reader.h) = missing
+  std::vector<std::string> donors;        // per cell with options.donor_key, else empty
+};
+
+// The clean-up every reader ends with: the counts checked (finite, non-negative, not empty), unlabelled cells
+// dropped (warned), options.donors selected, duplicated genes summed (warned), cell types and donors sorted.
+// InputError naming `parts.source` for unusable data, or names and labels that do not match the matrix.
+Reference make_reference(ReferenceParts parts, const ReferenceOptions& options);
+
 }  // namespace blue

@@ -88,13 +88,14 @@ bool gene_row_selected(const LineReader& reader, const std::vector<std::string>&
                                reader.line_number(), fields[*layout.selected_column]));
 }
 
-void check_unique_columns(const std::string& path, const std::vector<std::string>& columns) {
+// `where` starts the message ("file.tsv: line 1"); `first` is the number of the first column there.
+void check_unique_columns(const std::string& where, const std::vector<std::string>& columns, std::size_t first = 2) {
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t c = 0; c < columns.size(); ++c) {
     auto [it, fresh] = seen.emplace(columns[c], c);
     if (!fresh) {
-      throw InputError(fmt::format("{}: line 1: column name {} appears twice (columns {} and {}); column names "
-                                   "must be unique", path, quote(columns[c]), it->second + 2, c + 2));
+      throw InputError(fmt::format("{}: column name {} appears twice (columns {} and {}); column names "
+                                   "must be unique", where, quote(columns[c]), it->second + first, c + first));
     }
   }
 }
@@ -149,7 +150,7 @@ TextTable read_text_table(const std::string& path, const std::string& what, cons
     if (first) {
       if (fields.size() == header.size() + 1) header.insert(header.begin(), "");
       table.columns.assign(header.begin() + 1, header.end());
-      check_unique_columns(path, table.columns);
+      check_unique_columns(path + ": line 1", table.columns);
       first = false;
     }
     parse_row(reader, fields, header.size(), row_kind, table);
@@ -163,21 +164,28 @@ TextTable read_text_table(const std::string& path, const std::string& what, cons
 }
 
 // Sums rows that share a gene name (warning once), keeping the first occurrence's position.
-ExpressionTable merge_gene_rows(const std::string& path, const std::string& what, TextTable&& table) {
+void sum_repeated_genes(ExpressionTable& t, const std::string& what) {
   std::vector<std::int32_t> target;
   std::vector<std::string> duplicated;
+  std::vector<std::string> genes = unique_names(t.genes, target, duplicated);
+  if (duplicated.empty()) return;
+  Eigen::MatrixXd values = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(genes.size()), t.values.cols());
+  for (std::size_t r = 0; r < target.size(); ++r) values.row(target[r]) += t.values.row(static_cast<Eigen::Index>(r));
+  t.genes = std::move(genes);
+  t.values = std::move(values);
+  log::warn("io", "{} ({}): {} rows repeat a gene name and were summed into its first row: {}", t.source, what,
+            duplicated.size(), log::preview(duplicated));
+}
+
+ExpressionTable merge_gene_rows(const std::string& path, const std::string& what, TextTable&& table) {
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   ExpressionTable out;
   out.source = path;
-  out.genes = unique_names(table.rows, target, duplicated);
-  std::size_t n_cols = table.columns.size();
+  out.values = Eigen::Map<const RowMajor>(table.values.data(), static_cast<Eigen::Index>(table.rows.size()),
+                                          static_cast<Eigen::Index>(table.columns.size()));
+  out.genes = std::move(table.rows);
   out.columns = std::move(table.columns);
-  out.values = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(out.genes.size()), static_cast<Eigen::Index>(n_cols));
-  for (std::size_t r = 0; r < target.size(); ++r)
-    for (std::size_t c = 0; c < n_cols; ++c) out.values(target[r], c) += table.values[r * n_cols + c];
-  if (!duplicated.empty()) {
-    log::warn("io", "{} ({}): {} rows repeat a gene name and were summed into its first row: {}", path, what,
-              duplicated.size(), log::preview(duplicated));
-  }
+  sum_repeated_genes(out, what);
   return out;
 }
 
@@ -189,7 +197,7 @@ ExpressionTable expression_from_h5ad(const std::string& path, const std::string&
   TextTable table;
   table.rows = std::move(m.var_names);
   table.columns = std::move(m.obs_names);
-  check_unique_columns(path + " (obs names)", table.columns);
+  check_unique_columns(path + " (obs names): line 1", table.columns);
   std::size_t n_cols = table.columns.size();
   table.values.assign(table.rows.size() * n_cols, 0.0);
   const CsrMatrix& x = m.counts;
@@ -220,6 +228,48 @@ ExpressionTable read_expression_table(const std::string& path, const std::string
   ExpressionTable out = merge_gene_rows(path, what, read_text_table(path, what, "gene"));
   log::info("io", "{} ({}): {} genes x {} samples", path, what, out.genes.size(), out.columns.size());
   return out;
+}
+
+ExpressionTable checked_expression_table(ExpressionTable t, const std::string& what) {
+  if (t.values.rows() != static_cast<Eigen::Index>(t.genes.size()) ||
+      t.values.cols() != static_cast<Eigen::Index>(t.columns.size()))
+    throw InputError(fmt::format("{} ({}): {} gene names and {} column names for {} x {} values", t.source, what,
+                                 t.genes.size(), t.columns.size(), t.values.rows(), t.values.cols()));
+  if (t.values.size() == 0)
+    throw InputError(fmt::format("{} ({}): empty table ({} genes x {} columns)", t.source, what, t.genes.size(),
+                                 t.columns.size()));
+  check_unique_columns(t.source + " (" + what + ")", t.columns, 1);
+  for (std::size_t g = 0; g < t.genes.size(); ++g) {
+    if (t.genes[g].empty()) throw InputError(fmt::format("{} ({}): gene {} has an empty name", t.source, what, g + 1));
+    for (Eigen::Index c = 0; c < t.values.cols(); ++c) {
+      if (!std::isfinite(t.values(static_cast<Eigen::Index>(g), c)))
+        throw InputError(fmt::format("{} ({}): gene {}, column {}: {} is not a finite number (NaN/Inf are not "
+                                     "allowed)", t.source, what, quote(t.genes[g]),
+                                     quote(t.columns[static_cast<std::size_t>(c)]), t.values(static_cast<Eigen::Index>(g), c)));
+    }
+  }
+  sum_repeated_genes(t, what);
+  return t;
+}
+
+SampleTable checked_sample_table(SampleTable t, const std::string& what) {
+  if (t.values.rows() != static_cast<Eigen::Index>(t.samples.size()) ||
+      t.values.cols() != static_cast<Eigen::Index>(t.columns.size()))
+    throw InputError(fmt::format("{} ({}): {} sample names and {} column names for {} x {} values", t.source, what,
+                                 t.samples.size(), t.columns.size(), t.values.rows(), t.values.cols()));
+  check_unique_columns(t.source + " (" + what + ")", t.columns, 1);
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t r = 0; r < t.samples.size(); ++r) {
+    if (!seen.emplace(t.samples[r], r).second)
+      throw InputError(fmt::format("{} ({}): sample {} appears in more than one row; sample names must be unique",
+                                   t.source, what, quote(t.samples[r])));
+    for (Eigen::Index c = 0; c < t.values.cols(); ++c) {
+      if (!std::isfinite(t.values(static_cast<Eigen::Index>(r), c)))
+        throw InputError(fmt::format("{} ({}): sample {}, column {}: not a finite number (NaN/Inf are not allowed)",
+                                     t.source, what, quote(t.samples[r]), quote(t.columns[static_cast<std::size_t>(c)])));
+    }
+  }
+  return t;
 }
 
 SampleTable read_sample_table(const std::string& path, const std::string& what) {

@@ -18,6 +18,13 @@ ExpressionTable read_expression_table(const std::string& path, const std::string
 // One row per sample, first column = sample name, then numeric columns (proportions, truth fractions).
 SampleTable read_sample_table(const std::string& path, const std::string& what);
 
+// Tables already in memory (the Python module's bulk, signature, proportions), checked as the readers check
+// files: matching name and value counts, unique column (and sample) names, non-empty gene names, finite values
+// (InputError naming `table.source`, the row and the column). Rows that repeat a gene are summed (warned).
+// `what` names the role in messages.
+ExpressionTable checked_expression_table(ExpressionTable table, const std::string& what);
+SampleTable checked_sample_table(SampleTable table, const std::string& what);
+
 // A gene list: one gene per line ('#' comments and blank lines skipped, repeats dropped with a warning), or
 // a TSV/CSV whose first column holds the genes. When the first line names a column like a gene column
 // (gene, genes, symbol, gene_symbol, gene_id, gene_name, feature, ensembl_id, id ...; any case) it is a

@@ -163,4 +163,14 @@ void require_min_cells_per_type(const Reference& ref, int min_cells) {
       ref.source.empty() ? "reference" : ref.source, min_cells, log::preview(small, 20), min_cells));
 }
 
+void prepare_reference(Reference& ref, const CellTypeEdits& edits) {
+  apply_cell_type_edits(ref, edits);
+  const auto sizes = cells_per_type(ref);
+  std::vector<std::string> summary;
+  for (std::size_t k = 0; k < sizes.size(); ++k) summary.push_back(fmt::format("{} {}", ref.cell_types[k], sizes[k]));
+  log::info("reference", "{} cells x {} genes, {} cell types: {}", ref.n_cells(), ref.n_genes(), ref.n_types(),
+            log::preview(summary, 40));
+  require_min_cells_per_type(ref);
+}
+
 }  // namespace blue

@@ -33,4 +33,8 @@ std::vector<std::int64_t> cells_per_type(const Reference& ref);
 // --exclude-types or --merge-types.
 void require_min_cells_per_type(const Reference& ref, int min_cells = defaults::kMinCellsPerType);
 
+// What markers, simulate and train (CLI and Python) do to a reference once read: apply the edits, log the
+// types and their sizes, and require_min_cells_per_type.
+void prepare_reference(Reference& ref, const CellTypeEdits& edits);
+
 }  // namespace blue
