@@ -106,4 +106,19 @@ void log_mrna_calibration(const MrnaCalibration& c, const std::vector<std::strin
               "--mrna-map (columns cell_type, content_type)", c.unmapped.size(), table, log::preview(c.unmapped, 40));
 }
 
+std::string mrna_content_problem(const std::string& table, const std::string& map) {
+  return !map.empty() && table.empty()
+             ? "--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too"
+             : "";
+}
+
+MrnaCalibration rna_shares_to_cell_fractions(SampleTable& shares, const std::string& table, const std::string& map,
+                                             const char* tag) {
+  const std::vector<double> per_unit_rna(shares.columns.size(), 1.0);
+  MrnaCalibration c = mrna_calibration(table, map, shares.columns, per_unit_rna);
+  log_mrna_calibration(c, shares.columns, table, tag);
+  shares.values = calibrate_fractions(shares.values.cast<float>(), c.factor).cast<double>();
+  return c;
+}
+
 }  // namespace blue

@@ -29,7 +29,16 @@ MrnaCalibration mrna_calibration(const std::string& table, const std::string& ma
 void log_mrna_calibration(const MrnaCalibration& c, const std::vector<std::string>& types, const std::string& table,
                           const char* tag);
 
+// The problem with a content table and map given together (a map without a table), or "" when there is none.
+std::string mrna_content_problem(const std::string& table, const std::string& map);
+
 // Rows of `fractions` (samples x types) times the factors, renormalised to sum 1.
 MatrixF calibrate_fractions(const MatrixF& fractions, const std::vector<double>& factor);
+
+// NNLS's coefficients are shares of the bulk's RNA (each signature column is one unit of RNA): the cell
+// fractions divide them by each type's mRNA content. `shares` (samples x types, columns = the signature's
+// types) are calibrated in place; the calibration is logged under `tag` and returned.
+MrnaCalibration rna_shares_to_cell_fractions(SampleTable& shares, const std::string& table, const std::string& map,
+                                             const char* tag);
 
 }  // namespace blue

@@ -33,8 +33,6 @@ void run(const DeconvolveArgs& a) {
     throw UsageError("--device cuda: this LibTorch " + model::torch_version() +
                      " has no CUDA support or no GPU is visible; use --device cpu");
   }
-  if (const std::string p = mrna_content_problem(a.options.mrna_content, a.options.mrna_map); !p.empty())
-    throw UsageError(p);
   model::set_torch_threads(threads());
   std::vector<model::LoadedModel> models;
   for (const auto& path : a.model_paths)
@@ -46,7 +44,7 @@ void run(const DeconvolveArgs& a) {
   const model::LoadedModel& m = models.front();
   ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
   Provenance prov("deconvolve");
-  prepare_bulk(bulk, a.bulk_input, m.info.genes, "deconvolve", prov);
+  prepare_bulk(bulk, a.bulk_input, m.info.genes, "deconvolve", &prov);
   model::DeconvolveOptions options = a.options;
   options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
   options.gep_mode = model::parse_gep_mode(a.gep_mode);

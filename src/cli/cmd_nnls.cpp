@@ -2,7 +2,6 @@
 // matrix (METHOD 1), read from --signature or built from --reference / --profiles; optionally converted
 // from RNA to cell fractions with per-type mRNA contents.
 #include <filesystem>
-#include <map>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -27,9 +26,6 @@ struct NnlsCliOptions {
   NnlsDeconvolutionOptions nnls;
 };
 
-const std::map<std::string, GeneScaling> kScalings{
-    {"none", GeneScaling::kNone}, {"relative", GeneScaling::kRelative}, {"standardize", GeneScaling::kStandardize}};
-
 std::vector<std::string> check(NnlsCliOptions& o) {
   std::vector<std::string> problems = check_signature_source(o.source);
   if (o.signature_path.empty() == !o.source.given())
@@ -37,19 +33,15 @@ std::vector<std::string> check(NnlsCliOptions& o) {
   if (!o.signature_path.empty() && !std::filesystem::exists(o.signature_path))
     problems.push_back("--signature " + o.signature_path + ": no such file");
   if (!std::filesystem::exists(o.bulk_path)) problems.push_back("--bulk " + o.bulk_path + ": no such file");
-  if (o.nnls.min_genes < 1) problems.push_back("--min-genes " + std::to_string(o.nnls.min_genes) + ": expected >= 1");
-  if (!(o.nnls.nnls.tolerance > 0 && o.nnls.nnls.tolerance < 1))
-    problems.push_back("--tolerance " + std::to_string(o.nnls.nnls.tolerance) + ": expected in (0, 1)");
+  for (auto& p : nnls_option_problems(o.nnls)) problems.push_back(std::move(p));
   if (std::string p = mrna_content_problem(o.mrna_content, o.mrna_map); !p.empty()) problems.push_back(std::move(p));
-  if (o.nnls.nnls.max_iterations < 0)
-    problems.push_back("--max-iterations " + std::to_string(o.nnls.nnls.max_iterations) + ": expected >= 0");
   return problems;
 }
 
 void run_nnls(NnlsCliOptions& o) {
   apply_run_options(o.run);
   throw_if_problems(check(o));
-  o.nnls.scaling = kScalings.at(o.gene_scaling);
+  o.nnls.scaling = parse_gene_scaling(o.gene_scaling);
   o.nnls.bulk_scale = BulkScale::kLinear;  // checked (and converted) by prepare_bulk below
   o.nnls.max_missing_fraction = o.source.max_missing_genes;
   Provenance provenance("nnls");
@@ -64,24 +56,18 @@ void run_nnls(NnlsCliOptions& o) {
   }
   // A signature built from a reference or profiles takes the genes the bulk has: with --gene-map the bulk is
   // renamed into symbols first (the var index of nearly every reference).
-  prepare_bulk(bulk, o.bulk_input, signature.genes, "nnls", provenance);
+  prepare_bulk(bulk, o.bulk_input, signature.genes, "nnls", &provenance);
   if (o.signature_path.empty()) {
     signature = signature_from_source(o.source, provenance, &bulk.genes);
     write_expression_table(out, (dir / "signature.tsv").string(), signature);
   }
   NnlsDeconvolution result = deconvolve_nnls(signature, bulk, o.nnls);
   if (!o.mrna_content.empty()) {
-    // The coefficients are shares of the bulk's RNA (each signature column is one unit of RNA): cell
-    // fractions divide them by each type's mRNA content.
     provenance.add_input("mrna_content", o.mrna_content);
     if (!o.mrna_map.empty()) provenance.add_input("mrna_map", o.mrna_map);
-    const std::vector<double> per_unit_rna(signature.columns.size(), 1.0);
-    const MrnaCalibration c = mrna_calibration(o.mrna_content, o.mrna_map, signature.columns, per_unit_rna);
-    log_mrna_calibration(c, signature.columns, o.mrna_content, "nnls");
-    provenance.set("mrna_content_unmapped_types", c.unmapped);
     write_sample_table(out, (dir / "proportions_uncalibrated.tsv").string(), result.proportions);
-    result.proportions.values =
-        calibrate_fractions(result.proportions.values.cast<float>(), c.factor).cast<double>();
+    const MrnaCalibration c = rna_shares_to_cell_fractions(result.proportions, o.mrna_content, o.mrna_map, "nnls");
+    provenance.set("mrna_content_unmapped_types", c.unmapped);
   }
   write_sample_table(out, (dir / "proportions.tsv").string(), result.proportions);
   write_sample_table(out, (dir / "fit.tsv").string(), result.fit);

@@ -7,10 +7,8 @@
 #include "cli/common.h"
 #include "cli/signature_source.h"
 #include "defaults.h"
-#include "io/bulk_scale.h"
-#include "io/genes.h"
 #include "io/tables.h"
-#include "nnls/signature.h"
+#include "nnls/signature_choice.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -100,60 +98,29 @@ void throw_if_problems(const std::vector<std::string>& problems) {
   throw UsageError(msg);
 }
 
-namespace {
-
-ExpressionTable specific_signature(const MeanProfiles& profiles, const SignatureSource& src, Provenance& provenance,
-                                   const std::vector<std::string>* measured) {
-  const SpecificGeneSelection s = select_specific_genes(profiles, src.specific, measured);
-  provenance.set("selection", {{"min_fold_change", src.specific.min_fold_change},
-                               {"min_cpm", src.specific.min_cpm},
-                               {"min_detected", profiles.detected.size() ? nlohmann::json(src.specific.min_detected)
-                                                                          : nlohmann::json(nullptr)},
-                               {"genes_per_type_searched", {src.specific.min_per_type, src.specific.max_per_type}},
-                               {"genes_per_type", s.per_type},
-                               {"candidates_per_type", s.candidates},
-                               {"condition_number", s.condition_number}});
-  return signature_rows(profiles, s.genes);
-}
-
-// Rows of `profiles` for the genes of a list (missing ones checked against --max-missing-genes).
-ExpressionTable listed_signature(const MeanProfiles& profiles, const SignatureSource& src) {
-  const auto wanted = read_gene_list(src.genes_path);
-  const GeneMapping m = map_genes(wanted, profiles.genes, "gene list " + src.genes_path, profiles.source,
-                                  src.max_missing_genes, "--max-missing-genes");
-  std::vector<std::string> rows;
-  for (std::size_t g = 0; g < wanted.size(); ++g)
-    if (m.index[g] >= 0) rows.push_back(profiles.genes[m.index[g]]);
-  return signature_rows(profiles, rows);
-}
-
-}  // namespace
-
 ExpressionTable signature_from_source(const SignatureSource& src, Provenance& provenance,
                                       const std::vector<std::string>* measured) {
-  if (!src.genes_path.empty()) provenance.add_input("genes", src.genes_path);
-  const std::string panel = src.genes_path.empty() ? src.panel : src.genes_path;
+  SignatureChoice choice;
+  choice.panel = src.panel;
+  choice.specific = src.specific;
+  choice.max_missing_genes = src.max_missing_genes;
+  if (!src.genes_path.empty()) {
+    provenance.add_input("genes", src.genes_path);
+    choice.genes = read_gene_list(src.genes_path);
+    choice.genes_source = "gene list " + src.genes_path;
+  }
+  nlohmann::json selection;
   ExpressionTable sig;
   if (!src.profiles_path.empty()) {
     provenance.add_input("profiles", src.profiles_path);
-    const ExpressionTable table = read_expression_table(src.profiles_path, "profiles");
-    if (const ScaleCheck c = inspect_scale(table.values); c.looks_log)
-      throw InputError(fmt::format("{} looks log-transformed ({}); --profiles needs mean profiles in linear units "
-                                   "(counts, CPM, TPM): convert them with 2^x - 1 first",
-                                   src.profiles_path, c.reason));
-    const MeanProfiles profiles = mean_profiles(table);
-    sig = src.genes_path.empty() ? specific_signature(profiles, src, provenance, measured)
-                                 : listed_signature(profiles, src);
+    sig = profiles_signature(read_expression_table(src.profiles_path, "profiles"), choice, measured, &selection);
   } else {
     provenance.add_input("reference", src.reference.path);
     if (!src.reference.labels_path.empty()) provenance.add_input("labels", src.reference.labels_path);
-    const Reference ref = read_reference(src.reference);
-    if (src.genes_path.empty() && src.panel == "specific") {
-      sig = specific_signature(mean_profiles(ref), src, provenance, measured);
-    } else {
-      sig = build_signature(ref, signature_panel(ref, src.genes_path, measured), src.max_missing_genes);
-    }
+    sig = reference_signature(read_reference(src.reference), choice, measured, &selection);
   }
+  if (!selection.is_null()) provenance.set("selection", selection);
+  const std::string panel = src.genes_path.empty() ? src.panel : src.genes_path;
   provenance.set("signature", {{"genes", sig.genes.size()}, {"cell_types", sig.columns}, {"panel", panel}});
   return sig;
 }

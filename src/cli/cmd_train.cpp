@@ -6,6 +6,7 @@
 #include "cli/common.h"
 #include "cli/reference_loading.h"
 #include "model/pipeline.h"
+#include "model/train_config.h"
 #include "model/runtime.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -17,64 +18,22 @@ namespace {
 struct TrainArgs {
   RunOptions run;
   ReferenceListArgs refs;
-  model::TrainConfig config;
+  model::TrainConfig config = model::train_defaults();
   CellTypeEdits edits;
   std::string out;
-  std::string preset = "full";
   std::string select_by = "total";
-  std::string input_scaling = defaults::kInputScaling;
   int ensemble = defaults::kEnsembleMembers;
 };
 
-// --preset fast: smaller widths, fewer samples and epochs, a higher learning rate; any option given
-// explicitly wins over the preset.
-void apply_preset(CLI::App* cmd, TrainArgs& a) {
-  if (a.preset != "fast") return;
-  auto unset = [cmd](const char* name) { return cmd->get_option(name)->count() == 0; };
-  auto& c = a.config;
-  if (unset("--projection")) c.arch.projection = defaults::kFastProjection;
-  if (unset("--base-channels")) c.arch.base_channels = defaults::kFastBaseChannels;
-  if (unset("--samples")) c.simulation.samples = defaults::kFastSamples;
-  if (unset("--val-samples")) c.validation_samples = defaults::kFastValidationSamples;
-  if (unset("--epochs")) c.train.epochs = defaults::kFastEpochs;
-  if (unset("--batch-size")) c.train.batch_size = defaults::kFastBatchSize;
-  if (unset("--lr")) c.train.learning_rate = defaults::kFastLearningRate;
-  if (unset("--lr-step")) c.train.lr_step_epochs = defaults::kFastLrStepEpochs;
-  if (unset("--select-by")) a.select_by = "proportion";
-}
-
-void validate(const TrainArgs& a) {
-  std::vector<std::string> problems;
-  const auto& c = a.config;
-  if (c.train.device == "cuda" && !model::cuda_available()) {
-    problems.push_back("--device cuda: this LibTorch " + model::torch_version() +
-                       " has no CUDA support or no GPU is visible; use --device cpu");
-  }
-  if (c.simulation.sparse_fraction < 0 || c.simulation.sparse_fraction > 1) {
-    problems.push_back("--sparse-fraction must be in [0, 1], got " + std::to_string(c.simulation.sparse_fraction));
-  }
-  if (c.train.learning_rate <= 0) problems.push_back("--lr must be > 0");
-  if (std::string p = mrna_content_problem(c.mrna_content, c.mrna_map); !p.empty()) problems.push_back(std::move(p));
-  if (!c.sorted_map.empty() && c.sorted_profiles.empty()) problems.push_back("--sorted-map needs --sorted-profiles");
-  if (c.arch.projection < 16 || c.arch.projection % 16 != 0) {
-    problems.push_back("--projection must be a positive multiple of 16, got " + std::to_string(c.arch.projection));
-  }
-  if (problems.empty()) return;
-  std::string msg = "blue train: invalid options:";
-  for (const auto& p : problems) msg += "\n  - " + p;
-  throw UsageError(msg);
-}
-
 void run(CLI::App* cmd, TrainArgs& a) {
   apply_run_options(a.run);
-  apply_preset(cmd, a);
+  a.config.train.select_by_proportion = a.select_by == "proportion";
+  // --preset fast: any option given explicitly wins over the preset.
+  model::apply_preset(a.config, [cmd](const std::string& name) { return cmd->get_option("--" + name)->count() > 0; });
   a.config.references = expand_references(a.refs);
   a.config.label_map = a.refs.label_map;
-  validate(a);
+  model::check_train_config(a.config, "blue train");
   model::set_torch_threads(threads());
-  a.config.preset = a.preset;
-  a.config.train.select_by_proportion = a.select_by == "proportion";
-  a.config.arch.input_scaling = a.input_scaling;
   a.config.train.checkpoint_path = a.out + ".ckpt";
   // --resume may replace the model written by the interrupted run.
   const bool replace = a.run.force || a.config.train.resume;
@@ -82,27 +41,11 @@ void run(CLI::App* cmd, TrainArgs& a) {
   Provenance prov("train");
   Reference ref = load_references(a.config.references, a.config.label_map, a.edits, prov);
   // Ensemble members differ by their seed (simulation and initialisation); each has its own checkpoint.
-  std::vector<model::TrainedModel> members;
-  nlohmann::json seeds = nlohmann::json::array(), member_tests = nlohmann::json::array();
-  for (int i = 0; i < a.ensemble; ++i) {
-    model::TrainConfig config = a.config;
-    config.train.seed += static_cast<std::uint64_t>(i) * defaults::kEnsembleSeedStride;
-    if (i > 0) config.train.checkpoint_path = a.out + ".member" + std::to_string(i + 1) + ".ckpt";
-    if (a.ensemble > 1)
-      log::info("train", "ensemble member {} of {} (seed {})", i + 1, a.ensemble, config.train.seed);
-    members.push_back(model::train_from_reference(ref, config));
-    seeds.push_back(config.train.seed);
-    member_tests.push_back(members.back().info.meta["test_split"]);
-    if (members.back().interrupted) break;
-  }
+  std::vector<model::TrainedModel> members = model::train_ensemble(ref, a.config, a.ensemble);
   model::TrainedModel& m = members.front();
   const bool interrupted = members.back().interrupted;
-  std::vector<const model::Network*> more;
-  for (std::size_t i = 1; i < members.size(); ++i) more.push_back(&members[i].network);
-  if (a.ensemble > 1) m.info.meta["ensemble"] = {{"members", members.size()}, {"seeds", seeds},
-                                                  {"test_split", member_tests}};
   StagedOutputs final_out(replace);
-  model::save_model(final_out, a.out, m.info, m.network, more);
+  model::save_model(final_out, a.out, m.info, m.network, model::more_members(members));
   if (!a.config.genes_path.empty()) prov.add_input("genes", a.config.genes_path);
   if (!a.config.bulk_genes.empty()) prov.add_input("bulk_genes", a.config.bulk_genes);
   if (!a.config.sorted_profiles.empty()) prov.add_input("sorted_profiles", a.config.sorted_profiles);
@@ -136,7 +79,7 @@ void register_train(CLI::App& app) {
                   "The genes the cohort to deconvolve measured (a gene list, or the bulk table itself): the panel is "
                   "chosen among them, and types left with few markers are named")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--preset", a->preset, "fast: small network, quick CPU training; full: METHOD defaults")
+  cmd->add_option("--preset", a->config.preset, "fast: small network, quick CPU training; full: METHOD defaults")
       ->check(CLI::IsMember({"fast", "full"}))
       ->default_val("full");
   cmd->add_option("--projection", a->config.arch.projection, "U-Net length and MLP width (multiple of 16)")
@@ -178,7 +121,7 @@ void register_train(CLI::App& app) {
                   "panel (x/10 to x10, log-uniform; 0 = off)")
       ->check(CLI::NonNegativeNumber)
       ->default_val(0.0);
-  cmd->add_option("--input-scaling", a->input_scaling,
+  cmd->add_option("--input-scaling", a->config.arch.input_scaling,
                   "none: the network sees log2 CPM+1 (METHOD); gene: per-gene z-scores; global: one mean/sd "
                   "for all genes (training statistics stored in the model)")
       ->check(CLI::IsMember({"none", "gene", "global"}))

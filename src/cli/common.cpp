@@ -5,9 +5,6 @@
 #include <thread>
 
 #include "defaults.h"
-#include "io/bulk_scale.h"
-#include "io/gene_ids.h"
-#include "io/gene_lengths.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/parallel.h"
@@ -144,20 +141,6 @@ void add_bulk_input_options(CLI::App* cmd, BulkInputOptions& o) {
       ->check(CLI::ExistingFile);
 }
 
-void prepare_bulk(ExpressionTable& bulk, const BulkInputOptions& o, const std::vector<std::string>& target,
-                  const char* stage, Provenance& provenance) {
-  ensure_linear(bulk, parse_bulk_scale(o.scale), stage);
-  provenance.set("bulk_scale", o.scale);
-  if (!o.gene_map.empty()) {
-    translate_gene_ids(bulk, target, read_gene_id_map(o.gene_map), stage);
-    provenance.add_input("gene_map", o.gene_map);
-  }
-  if (!o.gene_lengths.empty()) {
-    counts_to_tpm(bulk, read_gene_lengths(o.gene_lengths), stage);
-    provenance.add_input("gene_lengths", o.gene_lengths);
-  }
-}
-
 void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,
                               const std::string& types) {
   cmd->add_option("--mrna-content", content,
@@ -168,12 +151,6 @@ void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& 
                   "Map the " + types + "'s cell types onto rows of --mrna-content: TSV with columns cell_type, "
                   "content_type (e.g. data/mrna_map_pbmc3k.tsv); without it types are matched by name")
       ->check(CLI::ExistingFile);
-}
-
-std::string mrna_content_problem(const std::string& content, const std::string& map) {
-  return !map.empty() && content.empty()
-             ? "--mrna-map maps cell types onto the rows of --mrna-content: give --mrna-content too"
-             : "";
 }
 
 }  // namespace blue::cli

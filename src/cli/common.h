@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "io/bulk_input.h"
 #include "io/reference.h"
 #include "util/output.h"
 #include "util/provenance.h"
@@ -45,25 +46,13 @@ void add_reference_list_options(CLI::App* cmd, ReferenceListArgs& refs);
 // One ReferenceOptions per --reference; UsageError when an option's count is neither 1 nor the references'.
 std::vector<ReferenceOptions> expand_references(const ReferenceListArgs& refs);
 
-// How a bulk table's values and gene names are read: --bulk-scale auto|linear|log2 (io/bulk_scale.h),
-// --gene-lengths FILE (io/gene_lengths.h, full-length counts -> TPM), --gene-map FILE (io/gene_ids.h,
-// Ensembl IDs <-> symbols).
-struct BulkInputOptions {
-  std::string scale = "auto", gene_lengths, gene_map;
-};
+// --bulk-scale auto|linear|log2, --gene-lengths FILE, --gene-map FILE (io/bulk_input.h: how they are applied).
 void add_bulk_input_options(CLI::App* cmd, BulkInputOptions& options);
-// In this order: the scale check (values in linear units), the genes renamed into the kind of `target`
-// (--gene-map; an empty target means symbols), counts divided by gene length (--gene-lengths). The options
-// and tables are recorded in `provenance`.
-void prepare_bulk(ExpressionTable& bulk, const BulkInputOptions& options, const std::vector<std::string>& target,
-                  const char* stage, Provenance& provenance);
 
 // --mrna-content TABLE and --mrna-map MAP (analysis/mrna_content.h), both existing files. `effect`: what the
 // contents do in this subcommand; `types`: whose cell types the map names ("model", "signature", ...).
 void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& map, const std::string& effect,
                               const std::string& types);
-// The problem with the pair (--mrna-map without --mrna-content), or "" when there is none.
-std::string mrna_content_problem(const std::string& content, const std::string& map);
 
 // Writes `provenance` as JSON to `provenance_path` (staged), commits every staged output and logs where
 // the results are.

@@ -32,11 +32,8 @@ std::vector<std::string> file_names_for(const std::vector<std::string>& types) {
   return names;
 }
 
-namespace {
-
-// DIR/diagnostics.tsv (one row per sample) and, with the transcriptome profiles, DIR/unexplained_genes.tsv
-// (one row per sample and listed gene).
-void write_diagnostics(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
+SampleTable diagnostics_table(const Deconvolution& d) {
+  if (d.reconstruction_distance.empty()) return {"", {}, {}, Eigen::MatrixXd()};
   const bool unexplained = !d.unexplained.count.empty();
   std::vector<std::string> columns = {"reconstruction_distance", "reconstruction_r", "reference_distance"};
   if (unexplained) columns.insert(columns.end(), {"unexplained_genes", "unexplained_fraction"});
@@ -48,19 +45,57 @@ void write_diagnostics(StagedOutputs& out, const std::string& dir, const Deconvo
     v.push_back(d.flagged[i] ? 1.0 : 0.0);
     for (std::size_t c = 0; c < v.size(); ++c) diag.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = v[c];
   }
-  write_sample_table(out, dir + "/diagnostics.tsv", diag);
-  if (!unexplained) return;
-  std::string text = "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n";
-  for (std::size_t i = 0; i < d.samples.size(); ++i) {
+  return diag;
+}
+
+std::vector<UnexplainedGeneRow> unexplained_gene_rows(const Deconvolution& d) {
+  std::vector<UnexplainedGeneRow> rows;
+  for (std::size_t i = 0; i < d.unexplained.genes.size() && i < d.samples.size(); ++i) {
     int rank = 0;
     for (const auto& g : d.unexplained.genes[i]) {
       const auto j = static_cast<std::size_t>(g.gene);
       const double ceiling = d.ceiling.ceiling_cpm[static_cast<Eigen::Index>(j)];
       const std::int32_t type = d.ceiling.top_type[j];
-      text += fmt::format("{}\t{}\t{}\t{:.6g}\t{:.6g}\t{}\t{:.4g}\n", d.samples[i], ++rank, d.ceiling.genes[j], g.bulk_cpm,
-                          ceiling, type >= 0 ? d.cell_types[static_cast<std::size_t>(type)] : "",
-                          ceiling > 0 ? g.bulk_cpm / ceiling : INFINITY);
+      rows.push_back({d.samples[i], ++rank, d.ceiling.genes[j], g.bulk_cpm, ceiling,
+                      type >= 0 ? d.cell_types[static_cast<std::size_t>(type)] : "",
+                      ceiling > 0 ? g.bulk_cpm / ceiling : INFINITY});
     }
+  }
+  return rows;
+}
+
+DenseAnnData deconvolution_anndata(const Deconvolution& d) {
+  DenseAnnData a;
+  a.obs_names = d.samples;
+  a.var_names = d.genes;
+  a.X = d.input;
+  a.obsm["proportions"] = d.proportions;
+  a.uns_strings["proportions_columns"] = d.cell_types;
+  a.uns_strings["cell_types"] = d.cell_types;
+  a.uns_strings["gep_mode"] = {gep_mode_name(d.gep_mode)};
+  for (std::size_t k = 0; k < d.cell_types.size(); ++k) {
+    std::string layer = d.cell_types[k];
+    std::replace(layer.begin(), layer.end(), '/', '_');  // '/' would nest HDF5 groups
+    a.layers[layer] = d.gep[k];
+    MatrixF cpm = d.gep[k];
+    denormalize_profiles(cpm);
+    a.layers[layer + "_cpm"] = std::move(cpm);
+    if (!d.share.empty()) a.layers[layer + "_share"] = d.share[k];
+  }
+  return a;
+}
+
+namespace {
+
+// DIR/diagnostics.tsv (one row per sample) and, with the transcriptome profiles, DIR/unexplained_genes.tsv
+// (one row per sample and listed gene).
+void write_diagnostics(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
+  write_sample_table(out, dir + "/diagnostics.tsv", diagnostics_table(d));
+  if (d.unexplained.count.empty()) return;
+  std::string text = "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n";
+  for (const auto& r : unexplained_gene_rows(d)) {
+    text += fmt::format("{}\t{}\t{}\t{:.6g}\t{:.6g}\t{}\t{:.4g}\n", r.sample, r.rank, r.gene, r.bulk_cpm,
+                        r.reference_max_cpm, r.reference_max_type, r.fold);
   }
   out.write_text(dir + "/unexplained_genes.tsv", text);
 }
@@ -89,24 +124,8 @@ void write_deconvolution(StagedOutputs& out, const std::string& dir, const Decon
     write_expression_table(out, dir + "/gene_bias.tsv", bias);
   }
 
-  DenseAnnData a;
-  a.obs_names = d.samples;
-  a.var_names = d.genes;
-  a.X = d.input;
-  a.obsm["proportions"] = d.proportions;
-  a.uns_strings["proportions_columns"] = d.cell_types;
-  a.uns_strings["cell_types"] = d.cell_types;
-  a.uns_strings["gep_mode"] = {gep_mode_name(d.gep_mode)};
+  const DenseAnnData a = deconvolution_anndata(d);
   std::vector<std::string> names = file_names_for(d.cell_types);
-  for (std::size_t k = 0; k < K; ++k) {
-    std::string layer = d.cell_types[k];
-    std::replace(layer.begin(), layer.end(), '/', '_');  // '/' would nest HDF5 groups
-    a.layers[layer] = d.gep[k];
-    MatrixF cpm = d.gep[k];
-    denormalize_profiles(cpm);
-    a.layers[layer + "_cpm"] = std::move(cpm);
-    if (!d.share.empty()) a.layers[layer + "_share"] = d.share[k];
-  }
   // gep/<type>.tsv: formatted in parallel (the slow part for large cohorts), a few types at a time to bound
   // memory; the values are floats, printed as the shortest text that reads back as the same float.
   const std::size_t chunk = static_cast<std::size_t>(std::max(threads(), 1));

@@ -224,7 +224,7 @@ nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet
 }
 
 TrainedModel train_from_reference(const Reference& ref, const TrainConfig& config) {
-  Panel panel = choose_panel(ref, config.genes_path, config.bulk_genes);
+  Panel panel = choose_panel(ref, config);
   CellSplit split = split_cells(ref, config.split_seed);
   const bool by_donor = !ref.donor_of.empty() && config.donor_sampling == "one";
   const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);
@@ -311,6 +311,24 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
 
 namespace {
 
+// Ranges that the CLI's option parser also enforces, checked here for every caller.
+void check_options(const DeconvolveOptions& o) {
+  std::vector<std::string> problems;
+  if (std::string p = mrna_content_problem(o.mrna_content, o.mrna_map); !p.empty()) problems.push_back(std::move(p));
+  if (!(o.nnls_weight >= 0 && o.nnls_weight <= 1))
+    problems.push_back(fmt::format("--nnls-weight must be in [0, 1], got {}", o.nnls_weight));
+  if (o.adapt_mode != "correct" && o.adapt_mode != "impute")
+    problems.push_back("--adapt-mode must be correct or impute, got '" + o.adapt_mode + "'");
+  if (o.adapt_rounds < 0 || o.adapt_rounds > 20)
+    problems.push_back(fmt::format("--adapt-rounds must be between 1 and 20, got {}", o.adapt_rounds));
+  if (o.batch_size < 1) problems.push_back(fmt::format("--batch-size must be at least 1, got {}", o.batch_size));
+  if (problems.empty()) return;
+  std::string msg = problems.size() == 1 ? problems.front() : "invalid options:";
+  if (problems.size() > 1)
+    for (const auto& p : problems) msg += "\n  - " + p;
+  throw UsageError(msg);
+}
+
 // The models of an ensemble must predict the same things from the same inputs.
 void check_ensemble(const std::vector<const LoadedModel*>& models) {
   if (models.empty()) throw InternalError("deconvolve: no model");
@@ -362,6 +380,7 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
 
 Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const ExpressionTable& bulk,
                          const DeconvolveOptions& options) {
+  check_options(options);
   check_ensemble(models);
   const LoadedModel& model = *models.front();
   Deconvolution d;

@@ -28,6 +28,8 @@ struct TrainConfig {
   std::string genes_path;  // one gene per line; "" = marker panel of METHOD 2.2
   // The genes a cohort measured (a gene list or a bulk table): the panel keeps only these; "" = no limit.
   std::string bulk_genes;
+  // The same two as lists, for callers that hold them in memory (the Python module); used when the path is "".
+  std::vector<std::string> panel_genes, measured_genes;
   Architecture arch;       // genes/types are filled in from the panel and the reference
   TrainOptions train;
   SimulationOptions simulation;  // training pseudobulk; seed = --seed
@@ -127,6 +129,26 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
 // DIR/gene_bias.tsv (adapted only),
 // DIR/gep.h5ad, DIR/gep/<type>.tsv, staged in `out`.
 void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d);
+
+// What write_deconvolution writes, as data (the Python module returns the same):
+// gep.h5ad: obs = samples, var = panel genes, X = the normalised input, obsm "proportions", uns
+// "proportions_columns", "cell_types" and "gep_mode", and per type the layers "<type>" (log2(CPM + 1)),
+// "<type>_cpm" (CPM) and, with the reference profiles, "<type>_share" ('/' in a type name becomes '_').
+DenseAnnData deconvolution_anndata(const Deconvolution& d);
+// diagnostics.tsv: per sample reconstruction_distance, reconstruction_r, reference_distance, with the
+// transcriptome profiles unexplained_genes and unexplained_fraction, then flagged (1/0). No rows when the
+// model keeps no reference profiles.
+SampleTable diagnostics_table(const Deconvolution& d);
+// unexplained_genes.tsv: per sample its unexplained genes, most extreme first.
+struct UnexplainedGeneRow {
+  std::string sample;
+  int rank = 0;  // 1-based within the sample
+  std::string gene;
+  double bulk_cpm = 0, reference_max_cpm = 0;
+  std::string reference_max_type;  // "" when no type expresses the gene
+  double fold = 0;                 // bulk_cpm / reference_max_cpm (infinite when that is 0)
+};
+std::vector<UnexplainedGeneRow> unexplained_gene_rows(const Deconvolution& d);
 
 // A cell-type name made safe as a file name: characters other than letters, digits, '.', '-', '_' become
 // '_' ("CD14+ Mono" -> "CD14__Mono"); a name already used gets "_2", "_3"...

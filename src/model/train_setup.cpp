@@ -19,9 +19,8 @@ namespace blue::model::detail {
 namespace {
 
 // train --bulk-genes: the reference genes the cohort measured (1 = measured), logged; InputError when the
-// cohort shares too few genes with the reference.
-std::vector<char> measured_genes(const Reference& ref, const std::string& path) {
-  const std::vector<std::string> listed = read_gene_list(path);
+// cohort shares too few genes with the reference. `path`: where `listed` came from, for messages.
+std::vector<char> measured_genes(const Reference& ref, const std::vector<std::string>& listed, const std::string& path) {
   const std::set<std::string> in_bulk(listed.begin(), listed.end());
   std::vector<char> measured(ref.n_genes(), 0);
   std::size_t n = 0;
@@ -65,19 +64,25 @@ std::string joined(const std::vector<ReferenceOptions>& refs, std::string Refere
 
 }  // namespace
 
-Panel choose_panel(const Reference& ref, const std::string& genes_path, const std::string& bulk_genes) {
+Panel choose_panel(const Reference& ref, const TrainConfig& c) {
   std::vector<std::string> wanted;
-  const std::vector<char> measured = bulk_genes.empty() ? std::vector<char>{} : measured_genes(ref, bulk_genes);
-  if (genes_path.empty()) {
+  std::vector<char> measured;
+  if (!c.bulk_genes.empty()) {
+    measured = measured_genes(ref, read_gene_list(c.bulk_genes), c.bulk_genes);
+  } else if (!c.measured_genes.empty()) {
+    measured = measured_genes(ref, c.measured_genes, "the cohort's gene list");
+  }
+  if (c.genes_path.empty() && c.panel_genes.empty()) {
     MarkerOptions options;
     options.allowed = measured;
     const MarkerResult markers = find_markers(ref, options);
     wanted = markers.panel;
     log::info("train", "marker panel: {} genes", wanted.size());
-    if (!bulk_genes.empty()) report_markers_per_type(ref, markers);
+    if (!measured.empty()) report_markers_per_type(ref, markers);
   } else {
-    wanted = read_gene_list(genes_path);
-    log::info("train", "gene panel from '{}': {} genes", genes_path, wanted.size());
+    wanted = c.genes_path.empty() ? c.panel_genes : read_gene_list(c.genes_path);
+    log::info("train", "gene panel from {}: {} genes", c.genes_path.empty() ? "the list given" : "'" + c.genes_path + "'",
+              wanted.size());
     if (!measured.empty()) {
       std::set<std::string> unmeasured;  // reference genes the cohort lacks
       for (std::size_t g = 0; g < ref.n_genes(); ++g)
@@ -147,7 +152,9 @@ nlohmann::json training_options_json(const TrainConfig& c) {
           {"mrna_map", c.mrna_map},
           {"sorted_profiles", c.sorted_profiles},
           {"sorted_map", c.sorted_map},
-          {"bulk_genes", c.bulk_genes},
+          {"bulk_genes", !c.bulk_genes.empty() || c.measured_genes.empty()
+                             ? c.bulk_genes
+                             : fmt::format("a list of {} genes", c.measured_genes.size())},
           {"donors", c.references.empty() ? std::vector<std::string>{} : c.references.front().donors}};
 }
 

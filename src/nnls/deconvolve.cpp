@@ -153,4 +153,23 @@ NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTa
   return out;
 }
 
+GeneScaling parse_gene_scaling(const std::string& name) {
+  if (name == "none") return GeneScaling::kNone;
+  if (name == "relative") return GeneScaling::kRelative;
+  if (name == "standardize") return GeneScaling::kStandardize;
+  throw UsageError("--gene-scaling '" + name + "': expected none, relative or standardize");
+}
+
+std::vector<std::string> nnls_option_problems(const NnlsDeconvolutionOptions& o) {
+  std::vector<std::string> problems;
+  if (o.min_genes < 1) problems.push_back("--min-genes " + std::to_string(o.min_genes) + ": expected >= 1");
+  if (!(o.nnls.tolerance > 0 && o.nnls.tolerance < 1))
+    problems.push_back("--tolerance " + std::to_string(o.nnls.tolerance) + ": expected in (0, 1)");
+  if (o.nnls.max_iterations < 0)
+    problems.push_back("--max-iterations " + std::to_string(o.nnls.max_iterations) + ": expected >= 0");
+  if (!(o.max_missing_fraction >= 0 && o.max_missing_fraction <= 1))
+    problems.push_back("--max-missing-genes " + std::to_string(o.max_missing_fraction) + ": expected 0..1");
+  return problems;
+}
+
 }  // namespace blue

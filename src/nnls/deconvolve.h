@@ -45,6 +45,12 @@ struct NnlsDeconvolution {
 inline const std::vector<std::string> kFitColumns = {"total",      "residual_norm", "r2",       "kkt_violation",
                                                      "genes_used", "iterations",    "converged"};
 
+// "none" | "relative" | "standardize" (--gene-scaling); another name is a UsageError.
+GeneScaling parse_gene_scaling(const std::string& name);
+
+// The options out of range, one message each (empty when all are fine).
+std::vector<std::string> nnls_option_problems(const NnlsDeconvolutionOptions& options);
+
 // Signature genes are matched in the bulk with map_genes (missing fraction above max_missing_fraction:
 // InputError; below: warning listing them); fewer than min_genes used: ComputeError.
 NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTable bulk,

@@ -20,9 +20,10 @@ struct Panel {
   std::vector<std::int32_t> columns;
 };
 
-// The marker panel (METHOD 2.2) or the genes of `genes_path`, within the genes of `bulk_genes` when given
-// (the markers each type keeps there are logged; a type under defaults::kMinTypeMarkers is warned about).
-Panel choose_panel(const Reference& ref, const std::string& genes_path, const std::string& bulk_genes);
+// The marker panel (METHOD 2.2) or the listed genes (c.genes_path or c.panel_genes), within the genes the
+// cohort measured when given (c.bulk_genes or c.measured_genes; the markers each type keeps there are logged,
+// a type under defaults::kMinTypeMarkers is warned about).
+Panel choose_panel(const Reference& ref, const TrainConfig& c);
 
 // meta["reference"]: file names, checksums and label keys (one entry per reference with several or a map).
 nlohmann::json references_json(const TrainConfig& c);
