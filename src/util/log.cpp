@@ -1,8 +1,10 @@
 #include "util/log.h"
 
+#include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 
 namespace blue::log {
@@ -10,16 +12,29 @@ namespace {
 
 std::atomic<std::size_t> g_warnings{0};
 
-// Counts warnings on their way to stderr.
-class CountingSink : public spdlog::sinks::base_sink<std::mutex> {
+// The handler of set_handler(); null = stderr.
+std::shared_ptr<const Handler> g_handler;
+
+// Counts warnings on their way to stderr or to the handler. Only the stderr path is serialised (by its own
+// mutex): a handler is called unlocked, so that one which waits (the Python bridge waits for the GIL) never
+// holds up another thread's message while holding a lock that thread needs.
+class CountingSink : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     if (msg.level >= spdlog::level::warn) ++g_warnings;
+    if (const auto handler = std::atomic_load(&g_handler)) {
+      (*handler)(msg.level, std::string(msg.payload.data(), msg.payload.size()));
+      return;
+    }
+    std::lock_guard<std::mutex> lock(stderr_mutex_);
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
     std::fwrite(formatted.data(), 1, formatted.size(), stderr);
   }
   void flush_() override { std::fflush(stderr); }
+
+ private:
+  std::mutex stderr_mutex_;
 };
 
 std::shared_ptr<spdlog::logger> make_logger() {
@@ -41,6 +56,11 @@ void set_verbosity(Verbosity v) {
     case Verbosity::kNormal: spdlog::set_level(spdlog::level::info); break;
     case Verbosity::kVerbose: spdlog::set_level(spdlog::level::debug); break;
   }
+}
+
+void set_handler(Handler handler) {
+  std::atomic_store(&g_handler, handler ? std::make_shared<const Handler>(std::move(handler))
+                                        : std::shared_ptr<const Handler>());
 }
 
 std::size_t warning_count() { return g_warnings.load(); }

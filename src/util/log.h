@@ -2,6 +2,7 @@
 #pragma once
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <string>
 
 namespace blue::log {
@@ -9,6 +10,13 @@ namespace blue::log {
 enum class Verbosity { kQuiet, kNormal, kVerbose };
 
 void set_verbosity(Verbosity v);
+
+// Receives every message that passes the level (its level and its text "[stage] message") instead of stderr,
+// e.g. the Python module's bridge to Python's logging. It may be called from several threads at once and is
+// called without any lock of the logger held. An empty handler restores stderr. Warnings are counted either
+// way.
+using Handler = std::function<void(spdlog::level::level_enum level, const std::string& text)>;
+void set_handler(Handler handler);
 
 // Messages are formatted with fmt and prefixed by their stage: log::info("simulate", "{} samples", n).
 template <typename... Args>
