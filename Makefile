@@ -1,6 +1,7 @@
 # blue: every target sets itself up (Debian packages, configure, build) and is safe to run again.
 #   make demo   train and deconvolve on the example data shipped in examples/, print where results are
-#   make test   build and run the whole test suite (ctest + GoogleTest)
+#   make test   build and run the whole test suite (ctest: GoogleTest and the Python module's pytest suite)
+#   make python build the Python module only (build/python/blue; docs/python.md)
 #   make bench  build the benchmark programs (run them as README.md says)
 #   make fuzz   build the libFuzzer targets of the readers with clang and run each for FUZZ_SECONDS
 #   make test-sanitize  the test suite built with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -11,11 +12,14 @@ DEBS     = cmake g++ make pkg-config libtorch-dev libopenblas0-openmp libhdf5-de
            zlib1g-dev libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev \
            libbenchmark-dev
 TEST_DEBS = chromium python3-anndata
+# The Python module (pybind11, Python's headers) and its tests (pytest, anndata, pandas, scipy).
+PY_DEBS  = pybind11-dev python3-dev python3-pytest python3-anndata python3-pandas python3-scipy python3-numpy
 FUZZ_DEBS = clang libclang-rt-14-dev libomp-14-dev
 FUZZ_SECONDS ?= 60
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP    = $(BUILD)/.deps-installed
 TEST_STAMP = $(BUILD)/.test-deps-installed
+PY_STAMP = $(BUILD)/.python-deps-installed
 FUZZ_STAMP = $(BUILD)/.fuzz-deps-installed
 
 # Installs the Debian packages named in $(1) that are missing (apt-get update once first).
@@ -31,7 +35,7 @@ endef
 # OpenMP threads must sleep when idle: spinning starves the other core of a 2-core machine.
 export OMP_WAIT_POLICY = PASSIVE
 
-.PHONY: all deps configure build test demo bench clean test-sanitize fuzz
+.PHONY: all deps configure build test test-python python demo bench clean test-sanitize fuzz
 
 all: build
 
@@ -42,6 +46,9 @@ $(STAMP):
 # Python's anndata (tests only: blue itself needs no Python).
 $(TEST_STAMP):
 	$(call install_debs,$(TEST_DEBS))
+
+$(PY_STAMP):
+	$(call install_debs,$(PY_DEBS))
 
 # libFuzzer targets for the readers are built with clang.
 $(FUZZ_STAMP):
@@ -57,8 +64,21 @@ configure: $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build $(TEST_STAMP)
+# The Python module is built when CMake finds pybind11 and Python's headers (BLUE_BUILD_PYTHON=AUTO): once its
+# packages are installed, the build folder is configured again so that it finds them.
+$(BUILD)/.python-configured: $(PY_STAMP) $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD)
+	@touch $@
+
+python: $(BUILD)/.python-configured
+	cmake --build $(BUILD) --target blue_python -j $(JOBS)
+
+test: $(BUILD)/.python-configured build $(TEST_STAMP)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Only the Python module's tests (they also run the `blue` executable, built first).
+test-python: python build
+	cd $(BUILD) && ctest --output-on-failure -L python
 
 demo: build
 	bash scripts/demo.sh $(BUILD)/blue
@@ -81,7 +101,8 @@ SAN_ENV   = UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1 \
 SAN_SLOW_UNWIND = H5adFuzz
 
 test-sanitize: $(STAMP) $(TEST_STAMP)
-	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLUE_SANITIZE=ON -DBLUE_BUILD_BENCH=OFF
+	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLUE_SANITIZE=ON -DBLUE_BUILD_BENCH=OFF \
+	  -DBLUE_BUILD_PYTHON=OFF
 	$(SAN_ENV) ASAN_OPTIONS=$(SAN_ASAN) cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && $(SAN_ENV) ASAN_OPTIONS=$(SAN_ASAN) \
 	  ctest --output-on-failure -j $(JOBS) -E '$(SAN_SLOW_UNWIND)'
