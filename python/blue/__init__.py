@@ -410,8 +410,8 @@ def evaluate(pred, truth, mapping=None):
     elif mapping is not None:
         pairs = [(str(k), str(v)) for k, v in dict(mapping).items()]
     r = _call(_blue.evaluate, *pred_args, *truth_args, pairs, path)
-    table = pd.DataFrame(r["metrics"]).set_index("type")
-    table = table.astype({c: float for c in ("ccc", "pearson", "spearman", "mae", "rmse")})
+    columns = ["ccc", "pearson", "spearman", "mae", "rmse"]  # the columns of blue evaluate's metrics.tsv
+    table = pd.DataFrame(r["metrics"]).set_index("type")[["n"] + columns].astype({c: float for c in columns})
     for key in ("sources", "unmapped_predicted", "truth_without_source", "map"):
         table.attrs[key] = r[key]
     return table

@@ -33,6 +33,7 @@ def test_signature_nnls_and_evaluate_equal_the_cli(reference, bulk, workdir):
     metrics = blue.evaluate(full["proportions"], read_tsv(truth), mapping=mapping)
     cli_metrics = pd.read_csv(metrics_tsv, sep="\t", index_col=0)
     assert list(metrics.index) == list(cli_metrics.index) and metrics.index[-1] == "overall"
+    assert list(metrics.columns) == [c for c in cli_metrics.columns if c != "sources"]  # sources: in attrs
     np.testing.assert_allclose(metrics[["ccc", "pearson", "mae"]], cli_metrics[["ccc", "pearson", "mae"]],
                                rtol=1e-5, atol=1e-9)
     # The same map as a dict.
