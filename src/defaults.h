@@ -1,5 +1,6 @@
 // Every default value of blue, used both by the option definitions and by their help text.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace blue::defaults {
@@ -73,6 +74,15 @@ inline constexpr double kPlatformNoise = 0.5;
 // is the only mode whose GEPs carry the samples' own biology on every benchmark (README).
 inline constexpr const char* kGepMode = "reference";
 inline constexpr int kPredictBatch = 256;    // deconvolve: samples per forward pass
+// deconvolve reads, predicts and writes a chunk of samples at a time: by default as many as keep the chunk's
+// per-type GEP arrays (samples x types x panel genes floats, about 4 copies) near kChunkGepBytes, within
+// [kMinChunkSamples, kMaxChunkSamples]; --chunk-size overrides.
+inline constexpr double kChunkGepBytes = 256.0 * 1024 * 1024;
+inline constexpr std::size_t kMinChunkSamples = 32;
+inline constexpr std::size_t kMaxChunkSamples = 2000;
+// deconvolve --adapt on a cohort of several chunks: the biases are estimated from at most this many samples,
+// spread evenly over the cohort (all of them in smaller cohorts).
+inline constexpr std::size_t kAdaptMaxSamples = 10000;
 inline constexpr double kResidualFlagFactor = 2.0;  // deconvolve: flag a sample whose reconstruction distance
                                                     // exceeds this x the held-out pseudobulk's 90th percentile
 inline constexpr int kMinAdaptSamples = 5;          // deconvolve --adapt: fewest samples to estimate a bias from

@@ -4,11 +4,20 @@
 
 #include <atomic>
 #include <mutex>
+#include <unordered_set>
 
 namespace blue::log {
 namespace {
 
 std::atomic<std::size_t> g_warnings{0};
+
+struct RepeatState {
+  std::atomic<bool> installed{false};
+  std::mutex mutex;
+  bool active = false;
+  std::unordered_set<const void*> seen;
+  std::size_t dropped = 0;
+} g_repeat;
 
 // Counts warnings on their way to stderr.
 class CountingSink : public spdlog::sinks::base_sink<std::mutex> {
@@ -41,6 +50,40 @@ void set_verbosity(Verbosity v) {
     case Verbosity::kNormal: spdlog::set_level(spdlog::level::info); break;
     case Verbosity::kVerbose: spdlog::set_level(spdlog::level::debug); break;
   }
+}
+
+namespace detail {
+bool drop_repeat(const void* format) {
+  if (!g_repeat.installed.load(std::memory_order_relaxed)) return false;
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  if (g_repeat.seen.insert(format).second || !g_repeat.active) return false;
+  ++g_repeat.dropped;
+  return true;
+}
+}  // namespace detail
+
+RepeatFilter::RepeatFilter() {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  g_repeat.seen.clear();
+  g_repeat.active = false;
+  g_repeat.dropped = 0;
+  g_repeat.installed = true;
+}
+
+RepeatFilter::~RepeatFilter() {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  g_repeat.installed = false;
+  g_repeat.seen.clear();
+}
+
+void RepeatFilter::set_active(bool active) {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  g_repeat.active = active;
+}
+
+std::size_t RepeatFilter::dropped() const {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  return g_repeat.dropped;
 }
 
 std::size_t warning_count() { return g_warnings.load(); }
