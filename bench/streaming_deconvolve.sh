@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory of `blue deconvolve` against the cohort size: synthetic cohorts of 1,000 to 100,000 samples
-# (bench/make_large_bulk.py: mixtures of pbmc3k's type profiles over its ~13,700 expressed genes, a dense
+# (bench/make_large_bulk.py: mixtures of pbmc3k's type profiles over its ~16,600 expressed genes, a dense
 # .h5ad) deconvolved with one model, peak RSS and wall time from GNU time. Proportions and diagnostics are
 # always written; the per-type GEP files (--gep-files) are written up to GEP_MAX samples (default 10,000:
 # at 100,000 samples they would take ~25 GB of disk in gep.h5ad alone).

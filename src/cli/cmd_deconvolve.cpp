@@ -134,7 +134,7 @@ void register_deconvolve(CLI::App& app) {
   cmd->add_option("--chunk-size", a->chunk_size,
                   "Samples read, deconvolved and written at a time (memory grows with it, not with the cohort); "
                   "0 = as many as keep the chunk's GEPs near 256 MiB (32-2000 samples). The results do not depend "
-                  "on it (--adapt: see the README)")
+                  "on it (--adapt: see docs/commands.md)")
       ->check(CLI::NonNegativeNumber)
       ->default_val(0);
   cmd->add_option("--batch-size", a->options.batch_size, "Samples per forward pass")
