@@ -2,9 +2,11 @@
 #   make demo   train and deconvolve on the example data shipped in examples/, print where results are
 #   make test   build and run the whole test suite (ctest: GoogleTest and the Python module's pytest suite)
 #   make python build the Python module only (build/python/blue; docs/python.md)
-#   make bench  build the benchmark programs (run them as README.md says)
+#   make bench  build the benchmark programs (run them as docs/benchmarks.md says)
 #   make fuzz   build the libFuzzer targets of the readers with clang and run each for FUZZ_SECONDS
 #   make test-sanitize  the test suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make format-check  check that every C++ file under src tests bench fuzz follows .clang-format (no change)
+#   make format  rewrite those files in place as .clang-format says
 
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
@@ -15,12 +17,16 @@ TEST_DEBS = chromium python3-anndata
 # The Python module (pybind11, Python's headers) and its tests (pytest, anndata, pandas, scipy).
 PY_DEBS  = pybind11-dev python3-dev python3-pytest python3-anndata python3-pandas python3-scipy python3-numpy
 FUZZ_DEBS = clang libclang-rt-14-dev libomp-14-dev
+FORMAT_DEBS = clang-format
 FUZZ_SECONDS ?= 60
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP    = $(BUILD)/.deps-installed
 TEST_STAMP = $(BUILD)/.test-deps-installed
 PY_STAMP = $(BUILD)/.python-deps-installed
 FUZZ_STAMP = $(BUILD)/.fuzz-deps-installed
+FORMAT_STAMP = $(BUILD)/.format-deps-installed
+# Every C++ file that .clang-format governs (evaluated only by the format targets).
+CXX_SOURCES = $(shell find src tests bench fuzz -type f \( -name '*.cpp' -o -name '*.cc' -o -name '*.h' -o -name '*.hpp' \) | sort)
 
 # Installs the Debian packages named in $(1) that are missing (apt-get update once first).
 define install_debs
@@ -35,7 +41,7 @@ endef
 # OpenMP threads must sleep when idle: spinning starves the other core of a 2-core machine.
 export OMP_WAIT_POLICY = PASSIVE
 
-.PHONY: all deps configure build test test-python python demo bench clean test-sanitize fuzz
+.PHONY: all deps configure build test test-python python demo bench clean test-sanitize fuzz format-check format
 
 all: build
 
@@ -53,6 +59,10 @@ $(PY_STAMP):
 # libFuzzer targets for the readers are built with clang.
 $(FUZZ_STAMP):
 	$(call install_debs,$(FUZZ_DEBS))
+
+# clang-format for the format targets (Debian 12: version 14, which reads every key of .clang-format).
+$(FORMAT_STAMP):
+	$(call install_debs,$(FORMAT_DEBS))
 
 deps: $(STAMP)
 
@@ -111,6 +121,13 @@ test-sanitize: $(STAMP) $(TEST_STAMP)
 
 fuzz: $(STAMP) $(FUZZ_STAMP)
 	bash fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)-fuzz
+
+# Needs no build: lists every line that .clang-format would change and fails if there is one.
+format-check: $(FORMAT_STAMP)
+	clang-format --dry-run -Werror $(CXX_SOURCES)
+
+format: $(FORMAT_STAMP)
+	clang-format -i $(CXX_SOURCES)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AML case study (issue 17, part 1; README "Case study: AML"): blue trained on the van Galen 2019 AML
+# AML case study (issue 17, part 1; docs/case_studies.md "Case study: AML"): blue trained on the van Galen 2019 AML
 # reference (13 marrow samples, 21 normal and malignant-like types) restricted to the 714 genes TCGA-AML
 # measured (train --bulk-genes), TCGA-AML deconvolved (raw counts of full-length RNA-seq: --gene-lengths),
 # patients subtyped on the GEPs of the six malignant-like types and, side by side, on proportions alone

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Throughput of the full (METHOD) network on CPU threads (README: speed): one short training epoch on
+# Throughput of the full (METHOD) network on CPU threads (docs/benchmarks.md): one short training epoch on
 # pbmc3k (--samples 300: 1,110 samples with the dominant-type extras) and deconvolution of 1,000 samples.
 # Training the full preset to the end (200 epochs of 29,600 samples) is a GPU or many-core job.
 # Usage: bench/full_preset_speed.sh [BLUE] [WORKDIR] [THREADS]

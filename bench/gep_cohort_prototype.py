@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Prototype of cohort-level attribution (issue 14, item 5; TCA in spirit), kept as evidence: not in blue,
-because it scored below the reference allocation on both benchmarks (README, "Per-sample GEPs").
+because it scored below the reference allocation on both benchmarks (docs/benchmarks.md, "Per-sample GEPs").
 Per gene, the cohort's type means mu (NNLS of the bulk CPM on the RNA fractions, ridge towards the reference
 profile with weight LAMBDA x n), the per-type variances sigma^2 and the noise tau^2 (NNLS of the squared
 residuals on the squared RNA fractions and 1), then each type's GEP = mu + w sigma^2 / (sum w^2 sigma^2 +

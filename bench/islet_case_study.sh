@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Islet case study (issue 17, part 2; README "Case study: human islets"): proportions of the 77 Fadista
+# Islet case study (issue 17, part 2; docs/case_studies.md "Case study: human islets"): proportions of the 77 Fadista
 # donors' islet RNA-seq (raw counts) by NNLS on the Baron 2016 per-type mean profiles (`--profiles`: genes
 # specific to one type, the number per type with the smallest condition number, relative scaling), then
 # per cell type: mean fraction, Spearman correlation with HbA1c, the same association adjusted for age, BMI

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Accuracy and speed of the BLUE network (README numbers): trains the fast preset on pbmc3k (all 9 types, then
+# Accuracy and speed of the BLUE network (docs/benchmarks.md numbers): trains the fast preset on pbmc3k (all 9 types, then
 # the 7 types with large held-out pools), prints the held-out test-split metrics stored by `blue train` and
 # the ceiling of the GEP metric, deconvolves the Finotello PBMC bulk and
 # scores it against flow cytometry (next to `blue nnls` with the reference signature when available), and

@@ -6,7 +6,7 @@
 # IFN-beta pseudobulk (coarse types); a reference used for training is not an evaluation set (Kang control,
 # and Kang stimulated comes from the same donors, when Kang is in the training). Overall CCC / median per-type r.
 # Usage: bench/multi_reference.sh [BLUE] [CONFIGS...] (configs: pbmc3k, pbmc3k+vg, pbmc3k+vg+mrna,
-# pbmc3k+kang, pbmc3k+vg+kang; run bench/nnls_accuracy.sh first for the Kang pseudobulk; a training is 4-10 min on 2 cores)
+# pbmc3k+vgnot+mrna (van Galen without its T/CTL cells), pbmc3k+kang, pbmc3k+vg+kang; run bench/nnls_accuracy.sh first for the Kang pseudobulk; a training is 4-10 min on 2 cores)
 set -euo pipefail
 BLUE=${1:-build/blue}
 shift || true
@@ -57,6 +57,7 @@ for config in "${CONFIGS[@]}"; do
     case $config in
       pbmc3k) refs=(-r "$PBMC" --label-key cell_type); fin_map=examples/finotello_map.tsv kang_map=bench/pbmc3k_coarse_map.tsv ;;
       pbmc3k+vg|pbmc3k+vg+mrna) refs=(-r "$PBMC" -r "$VG" --label-key cell_type --label-map bench/pbmc_coarse_label_map.tsv) ;;
+      pbmc3k+vgnot+mrna) refs=(-r "$PBMC" -r "$VG" --label-key cell_type --label-map bench/pbmc_coarse_label_map_no_vg_t.tsv) ;;
       pbmc3k+kang) refs=(-r "$PBMC" -r "$DATA/kang2018_ifnb/pbmc.ctrl" --label-key cell_type
                          --labels - "$ACC/kang_ctrl.labels.tsv" --label-map bench/pbmc_coarse_label_map.tsv) ;;
       pbmc3k+vg+kang) refs=(-r "$PBMC" -r "$VG" -r "$DATA/kang2018_ifnb/pbmc.ctrl" --label-key cell_type

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Accuracy of `blue nnls` on every real cohort at hand (README "Signature-matrix NNLS"), for each choice a
+# Accuracy of `blue nnls` on every real cohort at hand (docs/benchmarks.md "Signature-matrix NNLS"), for each choice a
 # user has: the signature (genes specific to one type, the marker panel of METHOD 2.2, LM22, a table of
 # per-type profiles), the gene scaling (relative, none, standardize) and the mRNA-content conversion.
 #   - Finotello PBMC bulk (9 donors, flow cytometry): overall CCC / median per-type r

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Network + NNLS blend (deconvolve --nnls-weight W), README "Calibration": the network's cell fractions of
+# Network + NNLS blend (deconvolve --nnls-weight W), docs/benchmarks.md "Network + NNLS": the network's cell fractions of
 # three fast-preset seeds (the models of bench/mrna_calibration.sh) averaged with NNLS's on the pbmc3k
 # specific-gene signature (the outputs of bench/nnls_accuracy.sh), on Finotello (with mRNA contents, both
 # sides) and on Kang control / IFN-beta pseudobulk (NNLS RNA fractions divided by pbmc3k's library sizes,

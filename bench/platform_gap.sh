@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Platform-gap benchmark (README "Accuracy on real bulk"): trains the fast preset on pbmc3k with each
+# Platform-gap benchmark (docs/benchmarks.md "Accuracy on real bulk"): trains the fast preset on pbmc3k with each
 # option set below and scores every model on (1) its held-out pseudobulk test split, (2) the Finotello PBMC
 # real bulk against flow cytometry and (3) pseudobulk made from the Kang 2018 control and IFN-beta
 # stimulated PBMC (an independent donor pool and batch; labels transferred from pbmc3k by

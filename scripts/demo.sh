@@ -18,7 +18,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 "$BLUE" markers "${REF[@]}" --out "$OUT/panel.txt" --threads "$THREADS"
 # A short training (the fast preset on fewer samples and epochs) so that the demo takes minutes on a laptop;
-# the README's accuracy table comes from the full fast preset (bench/model_accuracy.sh).
+# the accuracy table of docs/benchmarks.md comes from the full fast preset (bench/model_accuracy.sh).
 "$BLUE" train "${REF[@]}" --genes "$OUT/panel.txt" --preset fast --samples "${DEMO_SAMPLES:-400}" \
   --val-samples 100 --epochs "${DEMO_EPOCHS:-8}" \
   --out "$OUT/model.blue" --threads "$THREADS"

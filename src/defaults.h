@@ -1,5 +1,6 @@
 // Every default value of blue, used both by the option definitions and by their help text.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace blue::defaults {
@@ -38,7 +39,7 @@ inline constexpr int kNnlsMaxIterations = 0;     // 0 = 3 x number of cell types
 inline constexpr int kNnlsMinGenes = 10;
 inline constexpr double kLogLooksMax = 50.0;  // bulk with max below this and non-integers "looks log2"
 // Each gene's equation divided by the mean of its signature row (relative errors): Finotello with the pbmc3k
-// signature 0.65 vs 0.45 overall CCC, with LM22 0.78 vs 0.66; islets: beta 28% vs 1% (README)
+// signature 0.65 vs 0.45 overall CCC, with LM22 0.78 vs 0.66; islets: beta 28% vs 1% (docs/benchmarks.md)
 inline constexpr const char* kNnlsGeneScaling = "relative";
 
 // Signature of specific genes (`blue signature --panel specific`, CIBERSORT's selection)
@@ -64,15 +65,24 @@ inline constexpr double kLrGamma = 0.1;      // StepLR factor
 inline constexpr double kProportionLossWeight = 100.0;
 inline constexpr int kValidationSamples = 1000;  // flat-Dirichlet validation samples (+ dominant extras)
 // Departures from METHOD that `blue train` makes by default, in both presets, chosen by the platform-gap
-// benchmark (bench/platform_gap.sh, README): the inputs rescaled by one mean/sd over all genes, and a
+// benchmark (bench/platform_gap.sh, docs/benchmarks.md): the inputs rescaled by one mean/sd over all genes, and a
 // per-sample gene-wise log-normal platform factor on the training batches. `--input-scaling none
 // --platform-noise 0` gives METHOD's network exactly (the library structs default to that).
 inline constexpr const char* kInputScaling = "global";
 inline constexpr double kPlatformNoise = 0.5;
 // deconvolve --gep-mode (network|posterior|reference): the allocation with the reference's profiles as prior
-// is the only mode whose GEPs carry the samples' own biology on every benchmark (README).
+// is the only mode whose GEPs carry the samples' own biology on every benchmark (docs/benchmarks.md).
 inline constexpr const char* kGepMode = "reference";
 inline constexpr int kPredictBatch = 256;    // deconvolve: samples per forward pass
+// deconvolve reads, predicts and writes a chunk of samples at a time: by default as many as keep the chunk's
+// per-type GEP arrays (samples x types x panel genes floats, about 4 copies) near kChunkGepBytes, within
+// [kMinChunkSamples, kMaxChunkSamples]; --chunk-size overrides.
+inline constexpr double kChunkGepBytes = 256.0 * 1024 * 1024;
+inline constexpr std::size_t kMinChunkSamples = 32;
+inline constexpr std::size_t kMaxChunkSamples = 2000;
+// deconvolve --adapt on a cohort of several chunks: the biases are estimated from at most this many samples,
+// spread evenly over the cohort (all of them in smaller cohorts).
+inline constexpr std::size_t kAdaptMaxSamples = 10000;
 inline constexpr double kResidualFlagFactor = 2.0;  // deconvolve: flag a sample whose reconstruction distance
                                                     // exceeds this x the held-out pseudobulk's 90th percentile
 inline constexpr int kMinAdaptSamples = 5;          // deconvolve --adapt: fewest samples to estimate a bias from
@@ -82,7 +92,7 @@ inline constexpr double kExtremeGeneBias = 2.0;     // --adapt-mode impute: |log
 // sample when its CPM exceeds kUnexplainedFold x the highest mean CPM any reference type has for it (that
 // ceiling floored at kUnexplainedFloorCpm): no mixture of the reference's types can reach it. A sample
 // with at least kUnexplainedFlagGenes such genes is flagged. Measured on pbmc3k with B cells left out of
-// the reference: 70% B cells give 7 genes (CD79A, MS4A1, IGLL5...), 50% give 6, 30% give 3 (README:
+// the reference: 70% B cells give 7 genes (CD79A, MS4A1, IGLL5...), 50% give 6, 30% give 3 (docs/benchmarks.md:
 // diagnostics).
 inline constexpr double kUnexplainedFold = 8.0;
 inline constexpr double kUnexplainedFloorCpm = 10.0;
@@ -90,7 +100,7 @@ inline constexpr int kUnexplainedFlagGenes = 5;
 inline constexpr int kUnexplainedGenesListed = 20;  // per sample in unexplained_genes.tsv
 
 // `--preset fast`: a smaller network, less data and more steps per sample at a higher learning rate, the
-// best epoch picked by the validation proportion loss (README: speed). Explicit options override it.
+// best epoch picked by the validation proportion loss (docs/benchmarks.md: speed). Explicit options override it.
 inline constexpr int kFastProjection = 256;
 inline constexpr int kFastBaseChannels = 4;
 inline constexpr int kFastSamples = 1000;  // + 2,700 dominant-type samples with 9 types

@@ -1,5 +1,5 @@
 // `blue subtype` end to end on real TCGA-AML bulk genes (the statistics run on the bulk itself, as the
-// README's demonstration), including the transfer to a "validation" cohort, and option errors.
+// docs/commands.md's demonstration of blue subtype), including the transfer to a "validation" cohort, and option errors.
 #include <gtest/gtest.h>
 
 #include <unistd.h>

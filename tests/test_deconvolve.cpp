@@ -32,7 +32,7 @@ double mae_vs_design(const NnlsDeconvolution& result, const SampleTable& design)
 // Shen-Orr 2010: liver, brain and lung RNA mixed in known ratios on 21 Affymetrix arrays (linear
 // intensities, maximum 5,422: not log). Plain NNLS on all 10,000 probes gives MAE 0.0337 (scipy agrees).
 // This is the one cohort where the default relative scaling is worse than none (microarray background
-// noise at low intensity weighs as much as bright probes): the README says so.
+// noise at low intensity weighs as much as bright probes): docs/benchmarks.md says so.
 TEST(NnlsRat, DesignedMixturesRecovered) {
   const ExpressionTable s = read_expression_table(shared_data(kRat + "ratMix3_pure_S.tsv.gz"), "signature");
   const ExpressionTable x = read_expression_table(shared_data(kRat + "ratMix3_mixtures_X.tsv.gz"), "bulk");

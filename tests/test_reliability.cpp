@@ -1,4 +1,4 @@
-// Reliability of whole runs through the real `blue` (README "Reliability"):
+// Reliability of whole runs through the real `blue` (docs/reliability.md "Reliability"):
 // - determinism: simulate, train (a tiny network) and deconvolve, run twice with the same seed and thread
 //   count into two directories, write the same bytes. Only fields that measure the run itself differ: wall
 //   and CPU seconds, peak memory, finish time, the command line (it names the output directory) and each

@@ -6,7 +6,8 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "io/tables.h"
+#include "io/bulk_chunks.h"
+#include "model/deconvolve_stream.h"
 #include "model/pipeline.h"
 #include "model/runtime.h"
 #include "util/error.h"
@@ -24,6 +25,8 @@ struct DeconvolveArgs {
   bool adapt = false;
   int adapt_rounds = defaults::kAdaptRounds;
   std::string gep_mode = defaults::kGepMode;
+  std::string gep_files = "both";
+  std::size_t chunk_size = 0;  // 0 = model::default_chunk_samples
   BulkInputOptions bulk_input;
 };
 
@@ -42,15 +45,17 @@ void run(const DeconvolveArgs& a) {
   std::vector<const model::LoadedModel*> ensemble;
   for (const auto& m : models) ensemble.push_back(&m);
   const model::LoadedModel& m = models.front();
-  ExpressionTable bulk = read_expression_table(a.bulk_path, "bulk");
+  const std::size_t chunk = a.chunk_size > 0 ? a.chunk_size : model::default_chunk_samples(m.info);
+  const BulkChunks bulk(a.bulk_path, "bulk", chunk);
   Provenance prov("deconvolve");
-  prepare_bulk(bulk, a.bulk_input, m.info.genes, "deconvolve", &prov);
   model::DeconvolveOptions options = a.options;
   options.adapt_rounds = a.adapt ? a.adapt_rounds : 0;
   options.gep_mode = model::parse_gep_mode(a.gep_mode);
-  model::Deconvolution d = model::deconvolve(ensemble, bulk, options);
   StagedOutputs out(a.run.force);
-  model::write_deconvolution(out, a.out_dir, d);
+  model::DeconvolutionWriter writer(out, a.out_dir, bulk.samples(), model::parse_gep_files(a.gep_files));
+  const model::StreamSummary d = model::deconvolve_chunks(
+      ensemble, bulk, [&](ExpressionTable& t) { prepare_bulk(t, a.bulk_input, m.info.genes, "deconvolve", &prov); },
+      options, writer);
   for (std::size_t i = 0; i < a.model_paths.size(); ++i) {
     prov.add_input(i == 0 ? "model" : "model_" + std::to_string(i + 1), a.model_paths[i]);
   }
@@ -59,17 +64,21 @@ void run(const DeconvolveArgs& a) {
   prov.add_input("bulk", a.bulk_path);
   prov.set("device", a.device);
   prov.set("torch_version", model::torch_version());
-  prov.set("samples", d.samples.size());
-  prov.set("panel_genes", d.genes.size());
-  prov.set("cell_types", d.cell_types);
+  prov.set("samples", d.samples);
+  prov.set("chunk_size", chunk);
+  prov.set("chunks", d.chunks);
+  prov.set("gep_files", a.gep_files);
+  prov.set("panel_genes", m.info.genes.size());
+  prov.set("cell_types", m.info.cell_types);
   prov.set("adapt_rounds", options.adapt_rounds);
+  if (options.adapt_rounds > 0) prov.set("adapt_samples", d.adapt_samples);
   prov.set("gep_mode", a.gep_mode);
   if (!options.mrna_content.empty()) {
     prov.add_input("mrna_content", options.mrna_content);
     if (!options.mrna_map.empty()) prov.add_input("mrna_map", options.mrna_map);
     prov.set("mrna_content_unmapped_types", d.unmapped_content_types);
   }
-  prov.set("flagged_samples", static_cast<std::size_t>(std::count(d.flagged.begin(), d.flagged.end(), true)));
+  prov.set("flagged_samples", d.flagged);
   prov.set("model_training", m.info.meta.value("training", nlohmann::json::object()));
   commit_outputs(out, prov, a.out_dir + "/provenance.json", "deconvolve");
 }
@@ -115,6 +124,17 @@ void register_deconvolve(CLI::App& app) {
                            "the cell fractions are calibrated by them: proportions.tsv then holds the calibrated "
                            "fractions, proportions_uncalibrated.tsv the network's",
                            "model");
+  cmd->add_option("--gep-files", a->gep_files,
+                  "Which per-type GEP files to write: both (gep.h5ad and gep/<type>.tsv), h5ad, tsv or none (they "
+                  "take samples x types x panel genes values each, four times over in gep.h5ad: for large cohorts)")
+      ->check(CLI::IsMember({"both", "h5ad", "tsv", "none"}))
+      ->default_val("both");
+  cmd->add_option("--chunk-size", a->chunk_size,
+                  "Samples read, deconvolved and written at a time (memory grows with it, not with the cohort); "
+                  "0 = as many as keep the chunk's GEPs near 256 MiB (32-2000 samples). The results do not depend "
+                  "on it (--adapt: see docs/commands.md)")
+      ->check(CLI::NonNegativeNumber)
+      ->default_val(0);
   cmd->add_option("--batch-size", a->options.batch_size, "Samples per forward pass")
       ->check(CLI::PositiveNumber)
       ->default_val(defaults::kPredictBatch);

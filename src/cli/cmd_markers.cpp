@@ -77,7 +77,7 @@ void register_markers(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "markers",
       "Marker-gene panel: one-vs-rest Wilcoxon rank-sum per cell type on log1p(count / cell total * 1e4), "
-      "Benjamini-Hochberg, up to --per-type genes per type (METHOD 2.2)");
+      "Benjamini-Hochberg, up to --per-type genes per type (docs/method.md §2.2)");
   add_reference_options(cmd, args->reference);
   add_cell_type_options(cmd, args->edits);
   cmd->add_option("--per-type", args->markers.per_type, "Genes per cell type at most")

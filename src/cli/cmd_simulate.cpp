@@ -111,12 +111,12 @@ void register_simulate(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "simulate",
       "Pseudobulk samples with known proportions and per-type profiles from one 80/10/10 split of a labelled "
-      "reference (METHOD 2.1), written as .h5ad");
+      "reference (docs/method.md §2.1), written as .h5ad");
   add_reference_options(cmd, args->reference);
   add_cell_type_options(cmd, args->edits);
   cmd->add_option("--out,-o", args->out, "Output .h5ad")->required();
   cmd->add_option("--samples,-n", args->sim.samples,
-                  "Flat-Dirichlet samples N; 3 x K x extra dominant-type samples are added (METHOD 2.1)")
+                  "Flat-Dirichlet samples N; 3 x K x extra dominant-type samples are added (docs/method.md §2.1)")
       ->default_val(defaults::kSimulatedSamples);
   cmd->add_option("--cells", args->sim.cells_per_sample, "Cells per sample (ceil(cells * p_k) of type k)")
       ->default_val(defaults::kCellsPerSample);

@@ -79,7 +79,7 @@ void register_train(CLI::App& app) {
                   "The genes the cohort to deconvolve measured (a gene list, or the bulk table itself): the panel is "
                   "chosen among them, and types left with few markers are named")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--preset", a->config.preset, "fast: small network, quick CPU training; full: METHOD defaults")
+  cmd->add_option("--preset", a->config.preset, "fast: small network, quick CPU training; full: the method's defaults (docs/method.md §2.4-2.5)")
       ->check(CLI::IsMember({"fast", "full"}))
       ->default_val("full");
   cmd->add_option("--projection", a->config.arch.projection, "U-Net length and MLP width (multiple of 16)")
@@ -108,7 +108,7 @@ void register_train(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->default_val(defaults::kLrStepEpochs);
   cmd->add_option("--device", a->config.train.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->default_val("cpu");
-  cmd->add_option("--select-by", a->select_by, "Validation loss that picks the best epoch: total (METHOD) or proportion")
+  cmd->add_option("--select-by", a->select_by, "Validation loss that picks the best epoch: total (docs/method.md §2.5) or proportion")
       ->check(CLI::IsMember({"total", "proportion"}))
       ->default_val("total");
   cmd->add_option("--platform-noise", a->config.train.platform_noise,
@@ -122,7 +122,7 @@ void register_train(CLI::App& app) {
       ->check(CLI::NonNegativeNumber)
       ->default_val(0.0);
   cmd->add_option("--input-scaling", a->config.arch.input_scaling,
-                  "none: the network sees log2 CPM+1 (METHOD); gene: per-gene z-scores; global: one mean/sd "
+                  "none: the network sees log2 CPM+1 (docs/method.md §2.3); gene: per-gene z-scores; global: one mean/sd "
                   "for all genes (training statistics stored in the model)")
       ->check(CLI::IsMember({"none", "gene", "global"}))
       ->default_val(defaults::kInputScaling);

@@ -178,45 +178,88 @@ CsrMatrix H5adFile::read_sparse(const std::string& where, bool csc) const {
   return csr_from_arrays(shape[0], shape[1], std::move(indptr), std::move(indices), std::move(data));
 }
 
-CsrMatrix H5adFile::read_dense(const std::string& where) const {
+namespace {
+
+// Appends the rows of a dense row-major block to `m` (its zeros left out).
+void append_dense_rows(CsrMatrix& m, const std::vector<float>& values, std::int64_t n) {
+  for (std::int64_t r = 0; r < n; ++r) {
+    for (std::int64_t c = 0; c < m.cols; ++c) {
+      float v = values[r * m.cols + c];
+      if (v != 0.0f) {
+        m.indices.push_back(static_cast<std::int32_t>(c));
+        m.data.push_back(v);
+      }
+    }
+    m.indptr.push_back(static_cast<std::int64_t>(m.data.size()));
+  }
+}
+
+}  // namespace
+
+CsrMatrix H5adFile::read_dense(const std::string& where, std::int64_t row0, std::int64_t nrows) const {
   h5::Handle d = h5::open_dataset(id(), where, path_);
   std::vector<std::int64_t> dims = h5::shape(d.get());
   if (dims.size() != 2) throw InputError(fmt::format("{}: '{}' has {} dimensions, expected 2", path_, where, dims.size()));
+  if (nrows < 0) nrows = dims[0] - row0;
   CsrMatrix m;
-  m.rows = dims[0];
+  m.rows = nrows;
   m.cols = dims[1];
   m.indptr.assign(1, 0);
   std::int64_t block = std::max<std::int64_t>(1, static_cast<std::int64_t>(kDenseBlockValues) / std::max<std::int64_t>(1, m.cols));
   for (std::int64_t r0 = 0; r0 < m.rows; r0 += block) {
     std::int64_t n = std::min(block, m.rows - r0);
-    std::vector<float> values = h5::read_numeric<float>(d.get(), path_, where, r0, n);
-    for (std::int64_t r = 0; r < n; ++r) {
-      for (std::int64_t c = 0; c < m.cols; ++c) {
-        float v = values[r * m.cols + c];
-        if (v != 0.0f) {
-          m.indices.push_back(static_cast<std::int32_t>(c));
-          m.data.push_back(v);
-        }
-      }
-      m.indptr.push_back(static_cast<std::int64_t>(m.data.size()));
-    }
+    append_dense_rows(m, h5::read_numeric<float>(d.get(), path_, where, row0 + r0, n), n);
   }
   return m;
 }
 
-CsrMatrix H5adFile::read_matrix(const std::string& where) const {
+MatrixKind H5adFile::matrix_kind(const std::string& where) const {
   if (!has(where)) {
     throw InputError(fmt::format("{}: no '{}' matrix (expected a dense dataset or a csr_matrix/csc_matrix group); "
                                  "is this an AnnData .h5ad file?", path_, where));
   }
-  if (!h5::is_group(id(), where)) return read_dense(where);
+  if (!h5::is_group(id(), where)) return MatrixKind::kDense;
   h5::Handle g = h5::open_group(id(), where, path_);
   std::string type = h5::string_attr(g.get(), "encoding-type");
   if (type.empty()) type = h5::string_attr(g.get(), "h5sparse_format") + "_matrix";
-  if (type == "csr_matrix") return read_sparse(where, false);
-  if (type == "csc_matrix") return read_sparse(where, true);
+  if (type == "csr_matrix") return MatrixKind::kCsr;
+  if (type == "csc_matrix") return MatrixKind::kCsc;
   throw InputError(fmt::format("{}: '{}' is a group with encoding-type '{}', expected csr_matrix or csc_matrix", path_,
                                where, type));
+}
+
+CsrMatrix H5adFile::read_rows(const std::string& where, std::int64_t row0, std::int64_t nrows) const {
+  const MatrixKind kind = matrix_kind(where);
+  if (kind == MatrixKind::kDense) return read_dense(where, row0, nrows);
+  if (kind == MatrixKind::kCsc) throw InternalError(path_ + ": rows of a csc_matrix cannot be read alone");
+  h5::Handle g = h5::open_group(id(), where, path_);
+  const std::vector<std::int64_t> shape = h5::int_attr(g.get(), "shape");
+  const std::string indptr_name = where + "/indptr";
+  h5::Handle indptr_set = h5::open_dataset(id(), indptr_name, path_);
+  std::vector<std::int64_t> indptr = h5::read_numeric<std::int64_t>(indptr_set.get(), path_, indptr_name, row0, nrows + 1);
+  if (shape.size() != 2 || static_cast<std::int64_t>(indptr.size()) != nrows + 1 || indptr.front() < 0 ||
+      indptr.back() < indptr.front())
+    throw InputError(fmt::format("{}: '{}' has an invalid shape or indptr for rows {}-{}", path_, where, row0, row0 + nrows));
+  const std::int64_t first = indptr.front(), n = indptr.back() - first;
+  for (auto& p : indptr) p -= first;
+  auto slice = [&](const char* part, auto tag) {
+    const std::string name = where + "/" + part;
+    h5::Handle d = h5::open_dataset(id(), name, path_);
+    return h5::read_numeric<decltype(tag)>(d.get(), path_, name, first, n);
+  };
+  std::vector<std::int32_t> indices = slice("indices", std::int32_t{});
+  std::vector<float> data = slice("data", float{});
+  validate_compressed(path_ + ": " + where, nrows, shape[1], indptr, indices, data.size(), "rows", "columns");
+  return csr_from_arrays(nrows, shape[1], std::move(indptr), std::move(indices), std::move(data));
+}
+
+CsrMatrix H5adFile::read_matrix(const std::string& where) const {
+  switch (matrix_kind(where)) {
+    case MatrixKind::kDense: return read_dense(where, 0, -1);
+    case MatrixKind::kCsr: return read_sparse(where, false);
+    case MatrixKind::kCsc: break;
+  }
+  return read_sparse(where, true);
 }
 
 H5adMatrix H5adFile::matrix(const std::string& layer, const std::string& gene_column) const {

@@ -15,6 +15,8 @@ struct H5adMatrix {
   std::vector<std::string> var_names;
 };
 
+enum class MatrixKind { kDense, kCsr, kCsc };
+
 class H5adFile {
  public:
   explicit H5adFile(const std::string& path);
@@ -32,6 +34,11 @@ class H5adFile {
 
   // Reads the matrix stored at `where` (dense dataset, or csr_matrix / csc_matrix group) as CSR.
   CsrMatrix read_matrix(const std::string& where) const;
+  // How the matrix at `where` is stored (InputError when there is none or it is another kind of group).
+  MatrixKind matrix_kind(const std::string& where) const;
+  // Rows [row0, row0 + nrows) of a dense or csr_matrix matrix (a csc_matrix cannot be read by rows:
+  // InternalError), without reading the rest.
+  CsrMatrix read_rows(const std::string& where, std::int64_t row0, std::int64_t nrows) const;
 
   bool has(const std::string& path) const { return h5::exists(file_.get(), path); }
   std::vector<std::string> children(const std::string& group) const;
@@ -42,7 +49,7 @@ class H5adFile {
   void require_frame(const std::string& frame) const;
   std::string matrix_path(const std::string& layer) const;
   CsrMatrix read_sparse(const std::string& where, bool csc) const;
-  CsrMatrix read_dense(const std::string& where) const;
+  CsrMatrix read_dense(const std::string& where, std::int64_t row0, std::int64_t nrows) const;
   std::vector<std::string> categorical(const std::string& where) const;
   std::vector<std::string> dataset_column(const std::string& where) const;
 

@@ -73,14 +73,27 @@ class Writer {
     encoding(d.get(), "string-array", "0.2.0");
   }
 
-  void matrix(hid_t loc, const std::string& name, const MatrixF& m) const {
-    std::vector<hsize_t> dims{static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
+  // A float32 matrix dataset of the given shape, written later by rows (write_rows).
+  h5::Handle create_matrix(hid_t loc, const std::string& name, std::size_t rows, std::size_t cols) const {
+    std::vector<hsize_t> dims{static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};
     h5::Handle space(H5Screate_simple(2, dims.data(), nullptr));
     h5::Handle dcpl = create_props(dims);
     h5::Handle d(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
-    if (!d.valid() || (m.size() > 0 && H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0))
-      fail("write dataset '" + name + "'");
+    if (!d.valid()) fail("create dataset '" + name + "'");
     encoding(d.get(), "array", "0.2.0");
+    return d;
+  }
+
+  // Rows [row0, row0 + m.rows()) of a dataset made by create_matrix.
+  void write_rows(hid_t dataset, const std::string& name, std::size_t row0, const MatrixF& m) const {
+    if (m.size() == 0) return;
+    h5::Handle space(H5Dget_space(dataset));
+    hsize_t start[2] = {static_cast<hsize_t>(row0), 0};
+    hsize_t count[2] = {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
+    h5::Handle mem(H5Screate_simple(2, count, nullptr));
+    if (H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+        H5Dwrite(dataset, H5T_NATIVE_FLOAT, mem.get(), space.get(), H5P_DEFAULT, m.data()) < 0)
+      fail("write dataset '" + name + "'");
   }
 
   // A dataframe of an index and string columns; column-order lists the columns (an empty float array when
@@ -114,41 +127,85 @@ class Writer {
   h5::Handle file_;
 };
 
-void check_shapes(const std::string& path, const DenseAnnData& a) {
-  auto check = [&](const std::string& what, const MatrixF& m, bool same_cols) {
-    if (m.rows() != static_cast<Eigen::Index>(a.obs_names.size()) ||
-        (same_cols && m.cols() != static_cast<Eigen::Index>(a.var_names.size())))
-      throw InternalError(fmt::format("{}: {} is {} x {} but there are {} obs and {} var names", path, what, m.rows(),
-                                      m.cols(), a.obs_names.size(), a.var_names.size()));
-  };
-  check("X", a.X, true);
-  for (const auto& [k, m] : a.layers) check("layer " + k, m, true);
-  for (const auto& [k, m] : a.obsm) check("obsm " + k, m, false);
-  for (const auto& [k, v] : a.obs_strings) {
-    if (v.size() != a.obs_names.size())
-      throw InternalError(fmt::format("{}: obs column {} has {} values for {} obs", path, k, v.size(), a.obs_names.size()));
-  }
+void check_rows(const std::string& path, const std::string& what, const MatrixF& m, std::size_t rows,
+                std::size_t cols) {
+  if (m.rows() != static_cast<Eigen::Index>(rows) || m.cols() != static_cast<Eigen::Index>(cols))
+    throw InternalError(fmt::format("{}: {} is {} x {}, expected {} x {}", path, what, m.rows(), m.cols(), rows, cols));
 }
 
 }  // namespace
 
-void write_h5ad(StagedOutputs& out, const std::string& path, const DenseAnnData& adata) {
-  check_shapes(path, adata);
-  Writer w(out.stage(path), path);
+struct H5adRowWriter::State {
+  Writer writer;
+  H5adLayout layout;
+  h5::Handle x;
+  std::map<std::string, h5::Handle> layers, obsm;
+  std::size_t next_row = 0;
+};
+
+H5adRowWriter::H5adRowWriter(StagedOutputs& out, const std::string& path, const H5adLayout& layout) : path_(path) {
+  for (const auto& [k, v] : layout.obs_strings) {
+    if (v.size() != layout.obs_names.size())
+      throw InternalError(fmt::format("{}: obs column {} has {} values for {} obs", path, k, v.size(), layout.obs_names.size()));
+  }
+  state_ = std::unique_ptr<State>(new State{Writer(out.stage(path), path), layout, {}, {}, {}, 0});
+  const Writer& w = state_->writer;
+  const std::size_t n = layout.obs_names.size(), g = layout.var_names.size();
   w.encoding(w.root(), "anndata", "0.1.0");
-  w.matrix(w.root(), "X", adata.X);
-  w.dataframe("obs", adata.obs_names, adata.obs_strings);
-  w.dataframe("var", adata.var_names);
+  state_->x = w.create_matrix(w.root(), "X", n, g);
+  w.dataframe("obs", layout.obs_names, layout.obs_strings);
+  w.dataframe("var", layout.var_names);
   h5::Handle layers = w.group(w.root(), "layers");
-  for (const auto& [name, m] : adata.layers) w.matrix(layers.get(), name, m);
+  for (const auto& name : layout.layers) state_->layers[name] = w.create_matrix(layers.get(), name, n, g);
   h5::Handle obsm = w.group(w.root(), "obsm");
-  for (const auto& [name, m] : adata.obsm) w.matrix(obsm.get(), name, m);
+  for (const auto& [name, cols] : layout.obsm) state_->obsm[name] = w.create_matrix(obsm.get(), name, n, cols);
   h5::Handle uns = w.group(w.root(), "uns");
-  for (const auto& [name, values] : adata.uns_strings) w.strings(uns.get(), name, values);
+  for (const auto& [name, values] : layout.uns_strings) w.strings(uns.get(), name, values);
   for (const char* empty : {"obsp", "varm", "varp"}) w.group(w.root(), empty);
-  layers = h5::Handle();
-  obsm = h5::Handle();
-  uns = h5::Handle();
+}
+
+H5adRowWriter::~H5adRowWriter() = default;
+
+void H5adRowWriter::append(const DenseAnnData& rows) {
+  State& s = *state_;
+  const std::size_t n = static_cast<std::size_t>(rows.X.rows()), g = s.layout.var_names.size();
+  if (s.next_row + n > s.layout.obs_names.size())
+    throw InternalError(fmt::format("{}: {} rows appended after {} of {}", path_, n, s.next_row, s.layout.obs_names.size()));
+  check_rows(path_, "X", rows.X, n, g);
+  s.writer.write_rows(s.x.get(), "X", s.next_row, rows.X);
+  auto write_all = [&](std::map<std::string, h5::Handle>& datasets, const std::map<std::string, MatrixF>& given,
+                       const char* kind) {
+    if (given.size() != datasets.size())
+      throw InternalError(fmt::format("{}: {} {} matrices appended, the layout has {}", path_, given.size(), kind, datasets.size()));
+    for (auto& [name, dataset] : datasets) {
+      const auto it = given.find(name);
+      if (it == given.end()) throw InternalError(fmt::format("{}: {} '{}' missing from the appended rows", path_, kind, name));
+      const std::size_t cols = std::string(kind) == "layer" ? g : s.layout.obsm.at(name);
+      check_rows(path_, std::string(kind) + " " + name, it->second, n, cols);
+      s.writer.write_rows(dataset.get(), name, s.next_row, it->second);
+    }
+  };
+  write_all(s.layers, rows.layers, "layer");
+  write_all(s.obsm, rows.obsm, "obsm");
+  s.next_row += n;
+}
+
+void H5adRowWriter::close() {
+  State& s = *state_;
+  if (s.next_row != s.layout.obs_names.size())
+    throw InternalError(fmt::format("{}: closed after {} of {} rows", path_, s.next_row, s.layout.obs_names.size()));
+  s.x = h5::Handle();
+  s.layers.clear();
+  s.obsm.clear();
+  s.writer.close();
+}
+
+void write_h5ad(StagedOutputs& out, const std::string& path, const DenseAnnData& adata) {
+  H5adLayout layout{adata.obs_names, adata.var_names, {}, {}, adata.uns_strings, adata.obs_strings};
+  for (const auto& [name, m] : adata.layers) layout.layers.push_back(name);
+  for (const auto& [name, m] : adata.obsm) layout.obsm[name] = static_cast<std::size_t>(m.cols());
+  H5adRowWriter w(out, path, layout);
+  w.append(adata);
   w.close();
 }
 

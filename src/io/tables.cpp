@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "io/csr.h"
+#include "io/detail/text_table.h"
 #include "io/h5ad_reader.h"
 #include "io/text_reader.h"
 #include "util/error.h"
@@ -17,14 +18,8 @@
 #include "util/output.h"
 
 namespace blue {
+using detail::TextTable;
 namespace {
-
-// A numeric table as read from text: named rows, named columns, values row-major.
-struct TextTable {
-  std::vector<std::string> rows;
-  std::vector<std::string> columns;
-  std::vector<double> values;
-};
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
@@ -100,9 +95,10 @@ void check_unique_columns(const std::string& where, const std::vector<std::strin
   }
 }
 
-// Parses one data line into `table`. `expected` = number of fields per line.
+// Parses one data line: its row name and values (`columns` names the value columns in messages).
+// `expected` = number of fields per line.
 void parse_row(const LineReader& reader, const std::vector<std::string>& fields, std::size_t expected,
-               const char* row_kind, TextTable& table) {
+               const char* row_kind, const std::vector<std::string>& columns, std::vector<double>& values) {
   const std::string& path = reader.path();
   std::size_t line = reader.line_number();
   if (fields.size() != expected) {
@@ -110,19 +106,19 @@ void parse_row(const LineReader& reader, const std::vector<std::string>& fields,
                                  "the delimiter and for missing cells)", path, line, fields.size(), expected));
   }
   if (fields[0].empty()) throw InputError(fmt::format("{}: line {}, column 1: empty {} name", path, line, row_kind));
-  table.rows.push_back(fields[0]);
+  values.clear();
   for (std::size_t c = 1; c < fields.size(); ++c) {
     double v = 0;
     if (!parse_double(fields[c], v)) {
       throw InputError(fmt::format("{}: line {}, column {} ({}): {} is not a number (expected a numeric value; "
                                    "missing values such as NA are not allowed)",
-                                   path, line, c + 1, quote(table.columns[c - 1]), quote(fields[c])));
+                                   path, line, c + 1, quote(columns[c - 1]), quote(fields[c])));
     }
     if (!std::isfinite(v)) {
       throw InputError(fmt::format("{}: line {}, column {} ({}): {} is not a finite number (NaN/Inf are not "
-                                   "allowed)", path, line, c + 1, quote(table.columns[c - 1]), quote(fields[c])));
+                                   "allowed)", path, line, c + 1, quote(columns[c - 1]), quote(fields[c])));
     }
-    table.values.push_back(v);
+    values.push_back(v);
   }
 }
 
@@ -136,30 +132,11 @@ bool next_content_line(LineReader& reader, std::string& line) {
 // Header = first non-blank line; its first field is the corner (a header one field short, as R writes
 // tables with row names, is accepted).
 TextTable read_text_table(const std::string& path, const std::string& what, const char* row_kind) {
-  require_readable_file(path, what);
-  LineReader reader(path);
-  std::string line;
-  if (!next_content_line(reader, line)) throw InputError(path + ": empty " + what + " table (no header line)");
-  char delim = detect_delimiter(path, line);
-  std::vector<std::string> header = split_fields(line, delim);
   TextTable table;
-  std::vector<std::string> fields;
-  bool first = true;
-  while (next_content_line(reader, line)) {
-    fields = split_fields(line, delim);
-    if (first) {
-      if (fields.size() == header.size() + 1) header.insert(header.begin(), "");
-      table.columns.assign(header.begin() + 1, header.end());
-      check_unique_columns(path + ": line 1", table.columns);
-      first = false;
-    }
-    parse_row(reader, fields, header.size(), row_kind, table);
-  }
-  if (table.rows.empty()) throw InputError(path + ": empty " + what + " table: a header but no data rows");
-  if (table.columns.empty()) {
-    throw InputError(path + ": " + what + " table has no value columns (expected the " + row_kind +
-                     " in column 1, then one numeric column per sample; is the delimiter tab or comma?)");
-  }
+  detail::scan_text_table(path, what, row_kind, table.columns, [&](const std::string& name, const std::vector<double>& v) {
+    table.rows.push_back(name);
+    table.values.insert(table.values.end(), v.begin(), v.end());
+  });
   return table;
 }
 
@@ -177,7 +154,40 @@ void sum_repeated_genes(ExpressionTable& t, const std::string& what) {
             duplicated.size(), log::preview(duplicated));
 }
 
-ExpressionTable merge_gene_rows(const std::string& path, const std::string& what, TextTable&& table) {
+}  // namespace
+
+void detail::scan_text_table(const std::string& path, const std::string& what, const char* row_kind,
+                             std::vector<std::string>& columns, const RowCallback& on_row) {
+  require_readable_file(path, what);
+  LineReader reader(path);
+  std::string line;
+  if (!next_content_line(reader, line)) throw InputError(path + ": empty " + what + " table (no header line)");
+  char delim = detect_delimiter(path, line);
+  std::vector<std::string> header = split_fields(line, delim);
+  std::vector<std::string> fields;
+  std::vector<double> values;
+  bool first = true;
+  std::size_t rows = 0;
+  while (next_content_line(reader, line)) {
+    fields = split_fields(line, delim);
+    if (first) {
+      if (fields.size() == header.size() + 1) header.insert(header.begin(), "");
+      columns.assign(header.begin() + 1, header.end());
+      check_unique_columns(path + ": line 1", columns);
+      first = false;
+    }
+    parse_row(reader, fields, header.size(), row_kind, columns, values);
+    on_row(fields[0], values);
+    ++rows;
+  }
+  if (rows == 0) throw InputError(path + ": empty " + what + " table: a header but no data rows");
+  if (columns.empty()) {
+    throw InputError(path + ": " + what + " table has no value columns (expected the " + row_kind +
+                     " in column 1, then one numeric column per sample; is the delimiter tab or comma?)");
+  }
+}
+
+ExpressionTable detail::merge_gene_rows(const std::string& path, const std::string& what, TextTable&& table) {
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   ExpressionTable out;
   out.source = path;
@@ -189,22 +199,29 @@ ExpressionTable merge_gene_rows(const std::string& path, const std::string& what
   return out;
 }
 
+ExpressionTable detail::expression_from_csr(const std::string& path, const std::string& what,
+                                            std::vector<std::string> genes, std::vector<std::string> samples,
+                                            const CsrMatrix& x) {
+  TextTable table;
+  table.rows = std::move(genes);
+  table.columns = std::move(samples);
+  check_unique_columns(path + " (obs names): line 1", table.columns);
+  std::size_t n_cols = table.columns.size();
+  table.values.assign(table.rows.size() * n_cols, 0.0);
+  for (std::int64_t s = 0; s < x.rows; ++s)
+    for (std::int64_t k = x.indptr[s]; k < x.indptr[s + 1]; ++k)
+      table.values[static_cast<std::size_t>(x.indices[k]) * n_cols + s] = x.data[k];
+  return merge_gene_rows(path, what, std::move(table));
+}
+
+namespace {
+
 ExpressionTable expression_from_h5ad(const std::string& path, const std::string& what) {
   H5adFile file(path);
   H5adMatrix m = file.matrix("", "");
   log::info("io", "{} ({}): {} samples x {} genes from .h5ad (obs = samples, var = genes)", path, what,
             m.counts.rows, m.counts.cols);
-  TextTable table;
-  table.rows = std::move(m.var_names);
-  table.columns = std::move(m.obs_names);
-  check_unique_columns(path + " (obs names): line 1", table.columns);
-  std::size_t n_cols = table.columns.size();
-  table.values.assign(table.rows.size() * n_cols, 0.0);
-  const CsrMatrix& x = m.counts;
-  for (std::int64_t s = 0; s < x.rows; ++s)
-    for (std::int64_t k = x.indptr[s]; k < x.indptr[s + 1]; ++k)
-      table.values[static_cast<std::size_t>(x.indices[k]) * n_cols + s] = x.data[k];
-  return merge_gene_rows(path, what, std::move(table));
+  return detail::expression_from_csr(path, what, std::move(m.var_names), std::move(m.obs_names), m.counts);
 }
 
 template <typename Row>
@@ -324,12 +341,17 @@ std::vector<std::string> read_gene_list(const std::string& path) {
   return genes;
 }
 
-void write_sample_table(StagedOutputs& out, const std::string& path, const SampleTable& table,
-                        const std::string& corner) {
-  out.write_text(path, format_table(corner, table.columns, table.samples.size(), [&](std::size_t r, auto& buf) {
+std::string format_sample_table(const SampleTable& table, bool header, const std::string& corner) {
+  std::string text = format_table(corner, table.columns, table.samples.size(), [&](std::size_t r, auto& buf) {
     fmt::format_to(std::back_inserter(buf), "{}", table.samples[r]);
     for (Eigen::Index c = 0; c < table.values.cols(); ++c) fmt::format_to(std::back_inserter(buf), "\t{}", table.values(r, c));
-  }));
+  });
+  return header ? text : text.substr(text.find('\n') + 1);
+}
+
+void write_sample_table(StagedOutputs& out, const std::string& path, const SampleTable& table,
+                        const std::string& corner) {
+  out.write_text(path, format_sample_table(table, true, corner));
 }
 
 std::string format_expression_table(const ExpressionTable& table, bool single_precision, const std::string& corner) {

@@ -35,6 +35,8 @@ std::vector<std::string> read_gene_list(const std::string& path);
 // Writers: to a path staged in `out` (atomic). `corner` is the header of the first column.
 void write_sample_table(StagedOutputs& out, const std::string& path, const SampleTable& table,
                         const std::string& corner = "sample");
+// The text of write_sample_table, with or without (for appending rows) its header line.
+std::string format_sample_table(const SampleTable& table, bool header, const std::string& corner = "sample");
 void write_expression_table(StagedOutputs& out, const std::string& path, const ExpressionTable& table,
                             const std::string& corner = "gene");
 // The text of write_expression_table. `single_precision`: each value is printed as the shortest decimal that

@@ -1,8 +1,14 @@
-// Writing a deconvolution: proportions, RNA fractions, diagnostics, GEPs (TSV per type and gep.h5ad with the
-// share layers), all staged so that a failed run leaves nothing behind.
+// Writing a deconvolution, whole or a block of samples at a time: proportions, RNA fractions, diagnostics,
+// GEPs (TSV per type and gep.h5ad with the share layers), all staged so that a failed run leaves nothing behind.
+#include <stdlib.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -12,6 +18,7 @@
 #include "model/pipeline.h"
 #include "simulate/normalize.h"
 #include "util/output.h"
+#include "util/error.h"
 #include "util/parallel.h"
 
 namespace blue::model {
@@ -87,59 +94,178 @@ DenseAnnData deconvolution_anndata(const Deconvolution& d) {
 
 namespace {
 
-// DIR/diagnostics.tsv (one row per sample) and, with the transcriptome profiles, DIR/unexplained_genes.tsv
-// (one row per sample and listed gene).
-void write_diagnostics(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
-  write_sample_table(out, dir + "/diagnostics.tsv", diagnostics_table(d));
-  if (d.unexplained.count.empty()) return;
-  std::string text = "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n";
+namespace fs = std::filesystem;
+
+SampleTable per_type(const Deconvolution& d, const MatrixF& m) { return {"", d.samples, d.cell_types, m.cast<double>()}; }
+
+// unexplained_genes.tsv's rows for a block of samples (one row per sample and listed gene).
+std::string unexplained_rows(const Deconvolution& d) {
+  std::string text;
   for (const auto& r : unexplained_gene_rows(d)) {
     text += fmt::format("{}\t{}\t{}\t{:.6g}\t{:.6g}\t{}\t{:.4g}\n", r.sample, r.rank, r.gene, r.bulk_cpm,
                         r.reference_max_cpm, r.reference_max_type, r.fold);
   }
-  out.write_text(dir + "/unexplained_genes.tsv", text);
+  return text;
+}
+
+// For one type, the values of a block of samples on every gene line of its genes x samples table:
+// "\tv1\tv2...\n" per gene, each float as the shortest text that reads back as the same float.
+std::string gep_piece(const MatrixF& gep) {
+  fmt::memory_buffer buf;
+  for (Eigen::Index g = 0; g < gep.cols(); ++g) {
+    for (Eigen::Index i = 0; i < gep.rows(); ++i) fmt::format_to(std::back_inserter(buf), "\t{}", gep(i, g));
+    buf.push_back('\n');
+  }
+  return fmt::to_string(buf);
 }
 
 }  // namespace
 
-void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d) {
-  const auto K = d.cell_types.size();
-  SampleTable props{"", d.samples, d.cell_types, d.proportions.cast<double>()};
-  write_sample_table(out, dir + "/proportions.tsv", props);
-  if (d.proportions_nnls.size() > 0)
-    write_sample_table(out, dir + "/proportions_nnls.tsv",
-                       {"", d.samples, d.cell_types, d.proportions_nnls.cast<double>()});
-  if (d.proportions_sd.size() > 0)
-    write_sample_table(out, dir + "/proportions_sd.tsv", {"", d.samples, d.cell_types, d.proportions_sd.cast<double>()});
-  if (d.uncalibrated.size() > 0) {
-    write_sample_table(out, dir + "/proportions_uncalibrated.tsv",
-                       {"", d.samples, d.cell_types, d.uncalibrated.cast<double>()});
-  }
-  if (d.rna_fractions.size() > 0) {
-    write_sample_table(out, dir + "/rna_fractions.tsv", {"", d.samples, d.cell_types, d.rna_fractions.cast<double>()});
-  }
-  if (!d.reconstruction_distance.empty()) write_diagnostics(out, dir, d);
-  if (d.gene_bias.size() > 0) {
-    ExpressionTable bias{"", d.genes, {"bias_log2"}, d.gene_bias};
-    write_expression_table(out, dir + "/gene_bias.tsv", bias);
-  }
+GepFiles parse_gep_files(const std::string& name) {
+  if (name == "both") return GepFiles::kBoth;
+  if (name == "h5ad") return GepFiles::kH5ad;
+  if (name == "tsv") return GepFiles::kTsv;
+  if (name == "none") return GepFiles::kNone;
+  throw UsageError("--gep-files must be both, h5ad, tsv or none, not '" + name + "'");
+}
 
-  const DenseAnnData a = deconvolution_anndata(d);
-  std::vector<std::string> names = file_names_for(d.cell_types);
-  // gep/<type>.tsv: formatted in parallel (the slow part for large cohorts), a few types at a time to bound
-  // memory; the values are floats, printed as the shortest text that reads back as the same float.
-  const std::size_t chunk = static_cast<std::size_t>(std::max(threads(), 1));
-  for (std::size_t first = 0; first < K; first += chunk) {
-    const std::size_t n = std::min(chunk, K - first);
-    std::vector<std::string> text(n);
-    parallel_for(static_cast<std::ptrdiff_t>(n), [&](std::ptrdiff_t i) {
-      const std::size_t k = first + static_cast<std::size_t>(i);
-      text[static_cast<std::size_t>(i)] = format_expression_table(
-          {"", d.genes, d.samples, d.gep[k].transpose().cast<double>()}, true);
-    });
-    for (std::size_t i = 0; i < n; ++i) out.write_text(dir + "/gep/" + names[first + i] + ".tsv", text[i]);
+struct DeconvolutionWriter::Files {
+  std::map<std::string, std::ofstream> tables;  // file name -> stream of the staged temporary
+  std::unique_ptr<H5adRowWriter> h5ad;
+  fs::path pieces;                              // a temporary folder of the per-type GEP pieces
+  std::vector<std::string> type_files, genes, cell_types;
+  std::size_t blocks = 0;
+  ~Files() {
+    std::error_code ec;
+    if (!pieces.empty()) fs::remove_all(pieces, ec);
   }
-  write_h5ad(out, dir + "/gep.h5ad", a);
+};
+
+DeconvolutionWriter::DeconvolutionWriter(StagedOutputs& out, std::string dir, std::vector<std::string> samples,
+                                         GepFiles gep_files)
+    : out_(out), dir_(std::move(dir)), samples_(std::move(samples)), gep_files_(gep_files),
+      files_(std::make_unique<Files>()) {}
+
+DeconvolutionWriter::~DeconvolutionWriter() = default;
+
+void DeconvolutionWriter::table(const std::string& name, const std::string& header, const std::string& rows) {
+  auto it = files_->tables.find(name);
+  if (it == files_->tables.end()) {
+    const std::string path = dir_ + "/" + name;
+    it = files_->tables.emplace(name, std::ofstream(out_.stage(path), std::ios::binary)).first;
+    it->second << header;
+  }
+  it->second << rows;
+  if (!it->second) throw OutputError("cannot write '" + dir_ + "/" + name + "' (disk full or no permission?)");
+}
+
+void DeconvolutionWriter::sample_table(const std::string& name, const SampleTable& t) {
+  table(name, format_sample_table({"", {}, t.columns, {}}, true), format_sample_table(t, false));
+}
+
+void DeconvolutionWriter::append(const Deconvolution& d) {
+  Files& f = *files_;
+  const auto K = d.cell_types.size();
+  if (f.blocks == 0) {
+    f.genes = d.genes;
+    f.cell_types = d.cell_types;
+    f.type_files = file_names_for(d.cell_types);
+  } else if (d.genes != f.genes || d.cell_types != f.cell_types) {
+    throw InternalError("deconvolution blocks with different genes or cell types");
+  }
+  if (written_ + d.samples.size() > samples_.size())
+    throw InternalError(fmt::format("{} samples written, more than the {} announced", written_ + d.samples.size(), samples_.size()));
+  sample_table("proportions.tsv", per_type(d, d.proportions));
+  if (d.proportions_nnls.size() > 0) sample_table("proportions_nnls.tsv", per_type(d, d.proportions_nnls));
+  if (d.proportions_sd.size() > 0) sample_table("proportions_sd.tsv", per_type(d, d.proportions_sd));
+  if (d.uncalibrated.size() > 0) sample_table("proportions_uncalibrated.tsv", per_type(d, d.uncalibrated));
+  if (d.rna_fractions.size() > 0) sample_table("rna_fractions.tsv", per_type(d, d.rna_fractions));
+  if (!d.reconstruction_distance.empty()) {
+    sample_table("diagnostics.tsv", diagnostics_table(d));
+    if (!d.unexplained.count.empty())
+      table("unexplained_genes.tsv", "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n",
+            unexplained_rows(d));
+  }
+  if (gep_files_ == GepFiles::kBoth || gep_files_ == GepFiles::kH5ad) append_h5ad(d);
+  if (gep_files_ == GepFiles::kBoth || gep_files_ == GepFiles::kTsv) {
+    if (f.pieces.empty()) {
+      std::string pattern = (fs::temp_directory_path() / "blue-gep-XXXXXX").string();
+      if (!mkdtemp(pattern.data()))
+        throw OutputError("cannot create a temporary folder in " + fs::temp_directory_path().string() +
+                          " for the GEP tables (set TMPDIR to a writable folder with space)");
+      f.pieces = pattern;
+    }
+    // Formatted in parallel (the slow part for large cohorts), one file per type and block.
+    std::vector<char> failed(K, 0);
+    parallel_for(static_cast<std::ptrdiff_t>(K), [&](std::ptrdiff_t k) {
+      std::ofstream piece(f.pieces / fmt::format("{}.{}", k, f.blocks), std::ios::binary);
+      piece << gep_piece(d.gep[static_cast<std::size_t>(k)]);
+      failed[static_cast<std::size_t>(k)] = !piece ? 1 : 0;
+    });
+    if (std::count(failed.begin(), failed.end(), 1) > 0)
+      throw OutputError("cannot write the GEP pieces in " + f.pieces.string() + " (disk full? set TMPDIR)");
+  }
+  written_ += d.samples.size();
+  ++f.blocks;
+}
+
+void DeconvolutionWriter::append_h5ad(const Deconvolution& d) {
+  Files& f = *files_;
+  const DenseAnnData a = deconvolution_anndata(d);
+  if (!f.h5ad) {
+    H5adLayout layout;
+    layout.obs_names = samples_;
+    layout.var_names = d.genes;
+    for (const auto& [name, m] : a.layers) layout.layers.push_back(name);
+    layout.obsm["proportions"] = d.cell_types.size();
+    layout.uns_strings = a.uns_strings;
+    f.h5ad = std::make_unique<H5adRowWriter>(out_, dir_ + "/gep.h5ad", layout);
+  }
+  f.h5ad->append(a);
+}
+
+void DeconvolutionWriter::finish(const Eigen::VectorXd& gene_bias) {
+  Files& f = *files_;
+  if (written_ != samples_.size())
+    throw InternalError(fmt::format("{} of {} samples written", written_, samples_.size()));
+  for (auto& [name, stream] : f.tables) {
+    stream.close();
+    if (!stream) throw OutputError("cannot write '" + dir_ + "/" + name + "' (disk full or no permission?)");
+  }
+  if (gene_bias.size() > 0) {
+    ExpressionTable bias{"", f.genes, {"bias_log2"}, gene_bias};
+    write_expression_table(out_, dir_ + "/gene_bias.tsv", bias);
+  }
+  if (f.h5ad) f.h5ad->close();
+  if (f.pieces.empty()) return;
+  // gep/<type>.tsv, genes x samples: each gene line joined from the blocks' pieces.
+  std::string header = "gene";
+  for (const auto& s : samples_) header += "\t" + s;
+  header += "\n";
+  for (std::size_t k = 0; k < f.type_files.size(); ++k) {
+    const std::string path = dir_ + "/gep/" + f.type_files[k] + ".tsv";
+    std::ofstream table(out_.stage(path), std::ios::binary);
+    table << header;
+    std::vector<std::ifstream> pieces;
+    for (std::size_t b = 0; b < f.blocks; ++b) pieces.emplace_back(f.pieces / fmt::format("{}.{}", k, b), std::ios::binary);
+    std::string line;
+    for (const auto& gene : f.genes) {
+      table << gene;
+      for (auto& piece : pieces) {
+        if (!std::getline(piece, line)) throw OutputError("cannot read back the GEP pieces in " + f.pieces.string());
+        table << line;
+      }
+      table << '\n';
+    }
+    table.close();
+    if (!table) throw OutputError("cannot write '" + path + "' (disk full or no permission?)");
+  }
+}
+
+void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d, GepFiles gep_files) {
+  DeconvolutionWriter w(out, dir, d.samples, gep_files);
+  w.append(d);
+  w.finish(d.gene_bias);
 }
 
 }  // namespace blue::model

@@ -88,7 +88,8 @@ nlohmann::json distance_summary(const Reconstruction& r) {
   return j;
 }
 
-// The panel mapped onto the bulk's genes and normalised (METHOD 2.3); a missing gene is 0.
+}  // namespace
+
 MatrixF panel_input(const std::vector<std::string>& genes, const ExpressionTable& bulk) {
   GeneMapping m = map_genes(genes, bulk.genes, "model panel", "bulk '" + bulk.source + "'",
                             defaults::kMaxMissingGeneFraction);
@@ -102,6 +103,8 @@ MatrixF panel_input(const std::vector<std::string>& genes, const ExpressionTable
             m.found());
   return x;
 }
+
+namespace {
 
 const char* const kTranscriptomeBlob = "transcriptome_profiles";
 const char* const kSignatureCandidates = "signature_candidates";
@@ -372,7 +375,66 @@ Prediction predict_mean(const std::vector<const LoadedModel*>& models, const Mat
   return mean;
 }
 
+// Whether --adapt can run: the model keeps the reference profiles and, unless the biases are given, the
+// cohort has enough samples to estimate them.
+void check_adaptation(const LoadedModel& model, std::size_t samples, const DeconvolveOptions& options) {
+  if (options.adapt_rounds <= 0) return;
+  if (!model.info.meta.contains("reference_profiles"))
+    throw UsageError("--adapt needs a model that keeps the reference profiles (older models do not); "
+                     "retrain the model or drop --adapt");
+  if (!options.adapt_bias.empty()) {
+    if (options.adapt_bias.size() != static_cast<std::size_t>(options.adapt_rounds))
+      throw InternalError("deconvolve: one given bias per adaptation round expected");
+    return;
+  }
+  if (samples < static_cast<std::size_t>(defaults::kMinAdaptSamples))
+    throw UsageError(fmt::format("--adapt estimates a gene-wise bias from the cohort and needs at least {} samples, "
+                                 "got {}; drop --adapt", defaults::kMinAdaptSamples, samples));
+}
+
+// The rounds of cohort adaptation on `input` (normalised panel bulk; corrected in place), each estimating the
+// gene-wise bias from the last prediction `p` (or taking options.adapt_bias) and predicting again. Returns
+// each round's bias.
+std::vector<Eigen::VectorXd> adapt(const std::vector<const LoadedModel*>& models, const TypeProfiles& profiles,
+                                   const DeconvolveOptions& options, MatrixF& input, Prediction& p) {
+  const bool bias_given = !options.adapt_bias.empty();
+  std::vector<Eigen::VectorXd> biases;
+  for (int round = 0; round < options.adapt_rounds; ++round) {
+    const MatrixF expected = expected_bulk(p.proportions, profiles.mean_counts);
+    Eigen::VectorXd bias = bias_given ? options.adapt_bias[static_cast<std::size_t>(round)] : gene_bias(input, expected);
+    if (options.adapt_mode == "impute") {
+      impute_biased_genes(input, expected, bias, defaults::kExtremeGeneBias);
+      std::vector<std::string> dropped;
+      for (Eigen::Index g = 0; g < bias.size(); ++g) {
+        if (bias[g] != 0.0) dropped.push_back(models.front()->info.genes[static_cast<std::size_t>(g)]);
+      }
+      log::info("deconvolve", "adaptation round {}: {} panel genes with |log2 bias| > {} replaced by the "
+                "reference's expectation (see gene_bias.tsv): {}", round + 1, dropped.size(),
+                defaults::kExtremeGeneBias, log::preview(dropped));
+    } else {
+      remove_gene_bias(input, bias);
+    }
+    p = predict_mean(models, input, options.batch_size);
+    log::info("deconvolve", "adaptation round {}: mean |gene bias| {:.3f} log2 units", round + 1,
+              bias.cwiseAbs().mean());
+    biases.push_back(std::move(bias));
+  }
+  return biases;
+}
+
 }  // namespace
+
+std::vector<Eigen::VectorXd> estimate_adaptation(const std::vector<const LoadedModel*>& models, MatrixF input,
+                                                 const DeconvolveOptions& options) {
+  check_ensemble(models);
+  DeconvolveOptions estimate = options;
+  estimate.adapt_bias.clear();
+  check_adaptation(*models.front(), static_cast<std::size_t>(input.rows()), estimate);
+  const TypeProfiles profiles =
+      TypeProfiles::from_json(models.front()->info.meta["reference_profiles"], models.front()->info.genes.size(), "model");
+  Prediction p = predict_mean(models, input, options.batch_size);
+  return adapt(models, profiles, estimate, input, p);
+}
 
 Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options) {
   return deconvolve(std::vector<const LoadedModel*>{&model}, bulk, options);
@@ -389,37 +451,14 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
   d.cell_types = model.info.cell_types;
   d.input = panel_input(d.genes, bulk);
   const bool has_profiles = model.info.meta.contains("reference_profiles");
-  if (options.adapt_rounds > 0 && !has_profiles) {
-    throw UsageError("--adapt needs a model that keeps the reference profiles (older models do not); "
-                     "retrain the model or drop --adapt");
-  }
-  if (options.adapt_rounds > 0 && d.samples.size() < static_cast<std::size_t>(defaults::kMinAdaptSamples)) {
-    throw UsageError(fmt::format("--adapt estimates a gene-wise bias from the cohort and needs at least {} samples, "
-                                 "got {}; drop --adapt", defaults::kMinAdaptSamples, d.samples.size()));
-  }
+  check_adaptation(model, d.samples.size(), options);
   Prediction p = predict_mean(models, d.input, options.batch_size, &d.proportions_sd);
   if (has_profiles) {
     const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
-    if (options.adapt_rounds > 0) d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
-    for (int round = 0; round < options.adapt_rounds; ++round) {
-      const MatrixF expected = expected_bulk(p.proportions, profiles.mean_counts);
-      Eigen::VectorXd bias = gene_bias(d.input, expected);
-      if (options.adapt_mode == "impute") {
-        impute_biased_genes(d.input, expected, bias, defaults::kExtremeGeneBias);
-        std::vector<std::string> dropped;
-        for (Eigen::Index g = 0; g < bias.size(); ++g) {
-          if (bias[g] != 0.0) dropped.push_back(d.genes[static_cast<std::size_t>(g)]);
-        }
-        log::info("deconvolve", "adaptation round {}: {} panel genes with |log2 bias| > {} replaced by the "
-                  "reference's expectation (see gene_bias.tsv): {}", round + 1, dropped.size(),
-                  defaults::kExtremeGeneBias, log::preview(dropped));
-      } else {
-        remove_gene_bias(d.input, bias);
-      }
-      d.gene_bias += bias;
-      p = predict_mean(models, d.input, options.batch_size);
-      log::info("deconvolve", "adaptation round {}: mean |gene bias| {:.3f} log2 units", round + 1,
-                bias.cwiseAbs().mean());
+    if (options.adapt_rounds > 0) {
+      d.round_bias = adapt(models, profiles, options, d.input, p);
+      d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
+      for (const auto& b : d.round_bias) d.gene_bias += b;
     }
     // The RNA one cell brings as the network assumes: the reference's library size, times the simulation's
     // factor for models trained with --mrna-content (then the bulk content C_k, up to one constant).

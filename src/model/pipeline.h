@@ -3,6 +3,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,9 @@ struct DeconvolveOptions {
   std::string mrna_content, mrna_map;
   // Weight of the NNLS estimate on the model's signature in the proportions (signature_blend.h); 0 = off.
   double nnls_weight = 0;
+  // One gene bias per adaptation round (Deconvolution::round_bias of another run): used instead of biases
+  // estimated from this bulk, so that a cohort deconvolved a chunk at a time is adapted as one. Empty = estimate.
+  std::vector<Eigen::VectorXd> adapt_bias;
 };
 
 struct Deconvolution {
@@ -108,6 +112,7 @@ struct Deconvolution {
   // kUnexplainedFlagGenes unexplained genes.
   std::vector<bool> flagged;
   Eigen::VectorXd gene_bias;  // per panel gene, log2; empty unless adapted
+  std::vector<Eigen::VectorXd> round_bias;  // each adaptation round's bias (gene_bias is their sum)
 };
 
 // Maps the panel onto the bulk genes (error above 10% missing, warning below; a missing gene is 0),
@@ -117,6 +122,16 @@ struct Deconvolution {
 // by blue >= 0.3.0 or late 0.1.0 builds (older models: skipped with a warning; adaptation refused).
 Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options);
 
+// The model panel mapped onto the bulk's genes (error above 10% missing, warning below; a missing gene is
+// 0) and each sample normalised (METHOD 2.3): samples x panel genes, the network's input.
+MatrixF panel_input(const std::vector<std::string>& genes, const ExpressionTable& bulk);
+
+// The gene bias of each --adapt round (options.adapt_rounds, adapt_mode) estimated from `input` (samples x
+// panel genes as panel_input gives; e.g. a subsample of a cohort deconvolved a chunk at a time), for
+// DeconvolveOptions::adapt_bias.
+std::vector<Eigen::VectorXd> estimate_adaptation(const std::vector<const LoadedModel*>& models, MatrixF input,
+                                                 const DeconvolveOptions& options);
+
 // An ensemble: every model predicts and the proportions and the (log2) GEPs are averaged, then adaptation
 // and the diagnostics run on the average (reference profiles and held-out limits of the first model); the
 // members' spread goes to proportions_sd.
@@ -125,10 +140,42 @@ Deconvolution deconvolve(const LoadedModel& model, const ExpressionTable& bulk, 
 Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const ExpressionTable& bulk,
                          const DeconvolveOptions& options);
 
-// DIR/proportions.tsv, DIR/rna_fractions.tsv, DIR/diagnostics.tsv, DIR/unexplained_genes.tsv,
-// DIR/gene_bias.tsv (adapted only),
-// DIR/gep.h5ad, DIR/gep/<type>.tsv, staged in `out`.
-void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d);
+// Which per-type GEP files a deconvolution writes: gep.h5ad and gep/<type>.tsv (both), one, or neither (a
+// large cohort's GEPs take samples x types x panel genes x 4 bytes, three times over in gep.h5ad).
+enum class GepFiles { kBoth, kH5ad, kTsv, kNone };
+GepFiles parse_gep_files(const std::string& name);  // both, h5ad, tsv, none; UsageError otherwise
+
+// Writes a deconvolution delivered in blocks of samples, in order (a cohort deconvolved a chunk at a time):
+// DIR/proportions.tsv, proportions_{nnls,sd,uncalibrated}.tsv (when present), rna_fractions.tsv,
+// diagnostics.tsv, unexplained_genes.tsv, gene_bias.tsv (adapted only), gep.h5ad and gep/<type>.tsv, all
+// staged in `out`. The tables are appended and gep.h5ad filled block by block; the genes x samples tables
+// gep/<type>.tsv are joined at finish() from per-block pieces kept in a temporary folder ($TMPDIR).
+class DeconvolutionWriter {
+ public:
+  DeconvolutionWriter(StagedOutputs& out, std::string dir, std::vector<std::string> samples, GepFiles gep_files);
+  ~DeconvolutionWriter();
+  DeconvolutionWriter(const DeconvolutionWriter&) = delete;
+  DeconvolutionWriter& operator=(const DeconvolutionWriter&) = delete;
+  void append(const Deconvolution& block);
+  // Completes every file; `gene_bias` (per panel gene, log2) is written when not empty.
+  void finish(const Eigen::VectorXd& gene_bias);
+
+ private:
+  struct Files;
+  void table(const std::string& name, const std::string& header, const std::string& rows);
+  void sample_table(const std::string& name, const SampleTable& t);
+  void append_h5ad(const Deconvolution& d);
+  StagedOutputs& out_;
+  std::string dir_;
+  std::vector<std::string> samples_;
+  GepFiles gep_files_;
+  std::size_t written_ = 0;
+  std::unique_ptr<Files> files_;
+};
+
+// A whole deconvolution through DeconvolutionWriter.
+void write_deconvolution(StagedOutputs& out, const std::string& dir, const Deconvolution& d,
+                         GepFiles gep_files = GepFiles::kBoth);
 
 // What write_deconvolution writes, as data (the Python module returns the same):
 // gep.h5ad: obs = samples, var = panel genes, X = the normalised input, obsm "proportions", uns

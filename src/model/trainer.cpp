@@ -77,7 +77,7 @@ torch::Tensor rescale_log2_cpm(const torch::Tensor& x, const torch::Tensor& fact
   return torch::log2(lin + 1.0);
 }
 
-// Training-time augmentation (README: platform gap). Platform noise: every sample gets its own gene-wise
+// Training-time augmentation (docs/benchmarks.md: the platform gap). Platform noise: every sample gets its own gene-wise
 // log-normal factor exp(sigma * z_g), applied to the bulk and to each of its GEPs alike (they stay
 // consistent). Depth: the bulk is resampled as Poisson counts at a depth drawn log-uniformly in
 // [depth / 10, depth * 10] reads over the panel (GEP targets are left exact). Draws come from a generator

@@ -74,7 +74,7 @@ struct Losses {
 Losses evaluate_losses(const Network& net, const TrainingSet& set, double proportion_weight);
 
 // What a training step at (epoch, batch) sees of `set` after the augmentation of `options` (platform
-// noise, depth; README: platform gap): the bulk and GEP targets rescaled, proportions unchanged. The same
+// noise, depth; docs/benchmarks.md: the platform gap): the bulk and GEP targets rescaled, proportions unchanged. The same
 // arguments give the same draws. `types` = K (the GEP block count). For tests and inspection.
 TrainingSet augmented(const TrainingSet& set, int types, const TrainOptions& options, int epoch, std::int64_t batch);
 

@@ -36,7 +36,7 @@ std::vector<std::string> signature_panel(const Reference& ref, const std::string
     return genes;
   }
   MarkerResult markers = find_markers(ref, MarkerOptions{});
-  log::info("signature", "marker panel: {} genes (METHOD 2.2)", markers.panel.size());
+  log::info("signature", "marker panel: {} genes (docs/method.md §2.2)", markers.panel.size());
   if (!measured) return markers.panel;
   const std::unordered_set<std::string> have(measured->begin(), measured->end());
   std::vector<std::string> kept;

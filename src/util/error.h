@@ -5,7 +5,7 @@
 
 namespace blue {
 
-// Exit codes, documented in README.md ("Exit codes").
+// Exit codes, documented in docs/reliability.md ("Exit codes").
 enum ExitCode : int {
   kExitOk = 0,
   kExitUsage = 1,     // bad command line: unknown option, value out of range

@@ -6,11 +6,20 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 
 namespace blue::log {
 namespace {
 
 std::atomic<std::size_t> g_warnings{0};
+
+struct RepeatState {
+  std::atomic<bool> installed{false};
+  std::mutex mutex;
+  bool active = false;
+  std::unordered_set<const void*> seen;
+  std::size_t dropped = 0;
+} g_repeat;
 
 // The handler of set_handler(); null = stderr.
 std::shared_ptr<const Handler> g_handler;
@@ -61,6 +70,40 @@ void set_verbosity(Verbosity v) {
 void set_handler(Handler handler) {
   std::atomic_store(&g_handler, handler ? std::make_shared<const Handler>(std::move(handler))
                                         : std::shared_ptr<const Handler>());
+}
+
+namespace detail {
+bool drop_repeat(const void* format) {
+  if (!g_repeat.installed.load(std::memory_order_relaxed)) return false;
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  if (g_repeat.seen.insert(format).second || !g_repeat.active) return false;
+  ++g_repeat.dropped;
+  return true;
+}
+}  // namespace detail
+
+RepeatFilter::RepeatFilter() {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  g_repeat.seen.clear();
+  g_repeat.active = false;
+  g_repeat.dropped = 0;
+  g_repeat.installed = true;
+}
+
+RepeatFilter::~RepeatFilter() {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  g_repeat.installed = false;
+  g_repeat.seen.clear();
+}
+
+void RepeatFilter::set_active(bool active) {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  g_repeat.active = active;
+}
+
+std::size_t RepeatFilter::dropped() const {
+  std::lock_guard<std::mutex> lock(g_repeat.mutex);
+  return g_repeat.dropped;
 }
 
 std::size_t warning_count() { return g_warnings.load(); }

@@ -18,19 +18,40 @@ void set_verbosity(Verbosity v);
 using Handler = std::function<void(spdlog::level::level_enum level, const std::string& text)>;
 void set_handler(Handler handler);
 
+namespace detail {
+// Whether the message of the call site with this format string is to be dropped (RepeatFilter).
+bool drop_repeat(const void* format);
+}  // namespace detail
+
 // Messages are formatted with fmt and prefixed by their stage: log::info("simulate", "{} samples", n).
 template <typename... Args>
 void info(const char* stage, fmt::format_string<Args...> format, Args&&... args) {
+  if (detail::drop_repeat(static_cast<fmt::string_view>(format).data())) return;
   spdlog::info("[{}] {}", stage, fmt::format(format, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void warn(const char* stage, fmt::format_string<Args...> format, Args&&... args) {
+  if (detail::drop_repeat(static_cast<fmt::string_view>(format).data())) return;
   spdlog::warn("[{}] {}", stage, fmt::format(format, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void debug(const char* stage, fmt::format_string<Args...> format, Args&&... args) {
+  if (detail::drop_repeat(static_cast<fmt::string_view>(format).data())) return;
   spdlog::debug("[{}] {}", stage, fmt::format(format, std::forward<Args>(args)...));
 }
+
+// For work done in chunks (a streamed deconvolution), so that it logs once and not once per chunk: while a
+// filter exists, the call sites (format strings) that log are remembered, and while it is active a message
+// from a call site that has already logged is dropped. One filter at a time.
+class RepeatFilter {
+ public:
+  RepeatFilter();
+  ~RepeatFilter();
+  RepeatFilter(const RepeatFilter&) = delete;
+  RepeatFilter& operator=(const RepeatFilter&) = delete;
+  void set_active(bool active);
+  std::size_t dropped() const;  // messages dropped so far
+};
 
 // Number of warnings emitted so far (reported in the final summary line and the provenance JSON).
 std::size_t warning_count();

@@ -1,5 +1,5 @@
 // A complete survival analysis of a cohort (KM per group, log-rank across groups, Cox on groups and
-// covariates) and its result tables as TSV text (formats documented in README "blue survival").
+// covariates) and its result tables as TSV text (formats documented in docs/formats.md "blue survival").
 #pragma once
 #include <optional>
 #include <string>
