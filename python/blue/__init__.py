@@ -266,8 +266,8 @@ def train(adata, label_key, *, layer=None, preset="fast", seed=None, threads=0, 
     adata: an AnnData of raw counts (cells x genes) in X or in ``layer`` ("raw" = raw.X); scipy sparse (CSR or
     CSC, passed on as they are, never densified) or dense. label_key: the obs column of cell types; cells with a
     missing label are dropped (with a warning). preset: "fast" (a small network trained in minutes on a CPU;
-    the default here) or "full" (METHOD's network, the CLI's default); any option given wins over the preset.
-    The other options are those of ``blue train`` with '_' for '-' (defaults there): seed (42), threads (0 = all
+    the default here) or "full" (the network of docs/method.md, the CLI's default); any option given wins over
+    the preset. The other options are those of ``blue train`` with '_' for '-' (defaults there): seed (42), threads (0 = all
     cores; the same seed and thread count give the same model), genes (the panel: a list, or a path to a gene
     list; default the marker panel), bulk_genes (the genes the cohort measured: a list, a DataFrame or an
     AnnData, or a path), epochs, samples, ..., exclude_types / merge_types (``{"new": ["a", "b"]}``),
