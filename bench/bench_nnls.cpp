@@ -49,7 +49,12 @@ void BM_NnlsLm22(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * p.y.cols());
   state.counters["max_kkt_violation"] = worst_kkt;
 }
-BENCHMARK(BM_NnlsLm22)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(3)
+BENCHMARK(BM_NnlsLm22)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Repetitions(3)
     ->ReportAggregatesOnly(true);
 
 }  // namespace

@@ -43,7 +43,8 @@ const Reference& pbmc() {
     std::vector<std::int32_t> new_col(full.n_genes(), -1);
     auto r = std::make_unique<Reference>(full);
     r->genes.clear();
-    for (std::size_t g = 0; g < order.size(); ++g) new_col[order[g]] = static_cast<std::int32_t>(g), r->genes.push_back(full.genes[order[g]]);
+    for (std::size_t g = 0; g < order.size(); ++g)
+      new_col[order[g]] = static_cast<std::int32_t>(g), r->genes.push_back(full.genes[order[g]]);
     CsrMatrix& m = r->counts;
     m.cols = static_cast<std::int64_t>(order.size());
     m.indices.clear(), m.data.clear(), m.indptr.assign(1, 0);

@@ -6,7 +6,7 @@
 namespace blue::defaults {
 
 // Randomness
-inline constexpr std::uint64_t kSeed = 42;        // --seed: draws of pseudobulk samples, weight init
+inline constexpr std::uint64_t kSeed = 42;         // --seed: draws of pseudobulk samples, weight init
 inline constexpr std::uint64_t kSplitSeed = 2024;  // --split-seed: the 80/10/10 cell split (METHOD 2.1)
 
 // Reference checks
@@ -46,22 +46,22 @@ inline constexpr const char* kNnlsGeneScaling = "relative";
 inline constexpr const char* kSignaturePanel = "specific";
 inline constexpr double kSignatureMinFoldChange = 4.0;  // over the other types' mean (log2(CPM + 1))
 inline constexpr double kSignatureMinCpm = 1.0;
-inline constexpr double kSignatureMinDetected = 0.2;    // fraction of the type's cells: without it, genes of a
-                                                        // few outlier cells dominate (Finotello 0.23 vs 0.65)
-inline constexpr int kSignatureMinPerType = 50;         // genes per type searched for the smallest
-inline constexpr int kSignatureMaxPerType = 200;        // condition number (CIBERSORT's range)
+inline constexpr double kSignatureMinDetected = 0.2;  // fraction of the type's cells: without it, genes of a
+                                                      // few outlier cells dominate (Finotello 0.23 vs 0.65)
+inline constexpr int kSignatureMinPerType = 50;       // genes per type searched for the smallest
+inline constexpr int kSignatureMaxPerType = 200;      // condition number (CIBERSORT's range)
 
 // Network (METHOD 2.4) and its training (METHOD 2.5)
-inline constexpr int kProjection = 4096;     // --projection: length of the U-Net signal and MLP width
-inline constexpr int kBaseChannels = 16;     // --base-channels: U-Net channels 16-32-64-128-256
-inline constexpr int kEpochs = 200;          // --epochs (the learning rate steps x0.1 every 100)
-inline constexpr int kBatchSize = 64;        // --batch-size
+inline constexpr int kProjection = 4096;  // --projection: length of the U-Net signal and MLP width
+inline constexpr int kBaseChannels = 16;  // --base-channels: U-Net channels 16-32-64-128-256
+inline constexpr int kEpochs = 200;       // --epochs (the learning rate steps x0.1 every 100)
+inline constexpr int kBatchSize = 64;     // --batch-size
 inline constexpr double kLearningRate = 1e-4;
-inline constexpr int kLrStepEpochs = 100;    // StepLR period
-inline constexpr int kEnsembleMembers = 1;   // --ensemble: networks per model file
+inline constexpr int kLrStepEpochs = 100;                   // StepLR period
+inline constexpr int kEnsembleMembers = 1;                  // --ensemble: networks per model file
 inline constexpr std::uint64_t kEnsembleSeedStride = 1000;  // member i trains with seed + i x 1000 (a run
                                                             // uses seed, seed + 1 and seed + 2)
-inline constexpr double kLrGamma = 0.1;      // StepLR factor
+inline constexpr double kLrGamma = 0.1;                     // StepLR factor
 inline constexpr double kProportionLossWeight = 100.0;
 inline constexpr int kValidationSamples = 1000;  // flat-Dirichlet validation samples (+ dominant extras)
 // Departures from METHOD that `blue train` makes by default, in both presets, chosen by the platform-gap
@@ -73,7 +73,7 @@ inline constexpr double kPlatformNoise = 0.5;
 // deconvolve --gep-mode (network|posterior|reference): the allocation with the reference's profiles as prior
 // is the only mode whose GEPs carry the samples' own biology on every benchmark (docs/benchmarks.md).
 inline constexpr const char* kGepMode = "reference";
-inline constexpr int kPredictBatch = 256;    // deconvolve: samples per forward pass
+inline constexpr int kPredictBatch = 256;  // deconvolve: samples per forward pass
 // deconvolve reads, predicts and writes a chunk of samples at a time: by default as many as keep the chunk's
 // per-type GEP arrays (samples x types x panel genes floats, about 4 copies) near kChunkGepBytes, within
 // [kMinChunkSamples, kMaxChunkSamples]; --chunk-size overrides.
@@ -111,8 +111,8 @@ inline constexpr double kFastLearningRate = 1e-3;
 inline constexpr int kFastLrStepEpochs = 20;
 
 // HTML report (blue report)
-inline constexpr int kReportMarkersPerType = 10;         // --markers-per-type: heatmap rows per cell type
-inline constexpr int kReportMaxHeatmapSamples = 200;     // --max-heatmap-samples: heatmap columns shown
+inline constexpr int kReportMarkersPerType = 10;      // --markers-per-type: heatmap rows per cell type
+inline constexpr int kReportMaxHeatmapSamples = 200;  // --max-heatmap-samples: heatmap columns shown
 
 // Survival statistics (METHOD 4); the same defaults as R's survival package
 inline constexpr double kConfidenceLevel = 0.95;  // KM and hazard-ratio confidence intervals
@@ -120,15 +120,15 @@ inline constexpr int kCoxMaxIterations = 20;      // coxph.control(iter.max)
 inline constexpr double kCoxTolerance = 1e-9;     // coxph.control(eps): relative change of the log likelihood
 
 // Subtyping (METHOD 4)
-inline constexpr int kSubtypeTopGenes = 500;        // most variable genes per cell type used as features
-inline constexpr int kSubtypeMinK = 2;              // consensus clustering range of the number of subtypes
+inline constexpr int kSubtypeTopGenes = 500;  // most variable genes per cell type used as features
+inline constexpr int kSubtypeMinK = 2;        // consensus clustering range of the number of subtypes
 inline constexpr int kSubtypeMaxK = 8;
-inline constexpr int kConsensusResamples = 100;     // subsamples per k
-inline constexpr double kConsensusFraction = 0.8;   // patients per subsample
-inline constexpr int kConsensusRestarts = 5;        // k-means restarts per subsample
-inline constexpr int kKmeansRestarts = 50;          // k-means restarts for the final subtypes
-inline constexpr double kPrognosticFdr = 0.1;       // BH-adjusted univariate Cox p below this: signature gene
-inline constexpr int kTransferFolds = 5;            // cross-validation folds of the subtype classifier
-inline constexpr double kCentroidShrinkage = 0.0;   // nearest shrunken centroid threshold (0 = plain centroids)
+inline constexpr int kConsensusResamples = 100;    // subsamples per k
+inline constexpr double kConsensusFraction = 0.8;  // patients per subsample
+inline constexpr int kConsensusRestarts = 5;       // k-means restarts per subsample
+inline constexpr int kKmeansRestarts = 50;         // k-means restarts for the final subtypes
+inline constexpr double kPrognosticFdr = 0.1;      // BH-adjusted univariate Cox p below this: signature gene
+inline constexpr int kTransferFolds = 5;           // cross-validation folds of the subtype classifier
+inline constexpr double kCentroidShrinkage = 0.0;  // nearest shrunken centroid threshold (0 = plain centroids)
 
 }  // namespace blue::defaults

@@ -44,7 +44,8 @@ TEST(Allocation, RebuildsTheBulkExactlyAndSharesAreTheStatedRatios) {
       // share_k = a_k G_kg / sum_j a_j G_jg with a_k = p_k * size_k; gene 3 of sample 2: no prior expresses
       // it, so the weights alone share it.
       const double ca = p(i, 0) * size[0] * linear(prior[0])(i, g), cb = p(i, 1) * size[1] * linear(prior[1])(i, g);
-      const double expected = ca + cb > 0 ? ca / (ca + cb) : p(i, 0) * size[0] / (p(i, 0) * size[0] + p(i, 1) * size[1]);
+      const double expected = ca + cb > 0 ? ca / (ca + cb)
+                                          : p(i, 0) * size[0] / (p(i, 0) * size[0] + p(i, 1) * size[1]);
       EXPECT_NEAR(a.share[0](i, g), expected, 1e-5) << i << "," << g;
       EXPECT_NEAR(a.share[0](i, g) + a.share[1](i, g), 1.0, 1e-6);
       // The identity: bulk CPM = sum_k rna_k * CPM(gep_k), gene by gene.

@@ -25,7 +25,8 @@ void expect_chunks_equal_whole(const std::string& path, std::size_t chunk, std::
   std::size_t seen = 0;
   for (std::size_t c = chunks.chunk_count(); c-- > 0;) {  // any order
     const ExpressionTable t = chunks.chunk(c);
-    const auto first = static_cast<Eigen::Index>(chunks.chunk_first(c)), n = static_cast<Eigen::Index>(chunks.chunk_size(c));
+    const auto first = static_cast<Eigen::Index>(chunks.chunk_first(c)),
+               n = static_cast<Eigen::Index>(chunks.chunk_size(c));
     ASSERT_EQ(t.genes, whole.genes);
     ASSERT_EQ(t.values.cols(), n);
     EXPECT_EQ(t.columns.front(), whole.columns[static_cast<std::size_t>(first)]);
@@ -69,7 +70,9 @@ TEST(BulkChunks, BadTextIsTheSameInputErrorAsReadingItWhole) {
 
 TEST(BulkChunks, H5adRowsOfCsrAndDenseMatricesEqualTheWholeTable) {
   // The example reference: cells as samples, X a csr_matrix.
-  expect_chunks_equal_whole(example("pbmc3k_example.h5ad"), 97, 0 + (read_expression_table(example("pbmc3k_example.h5ad"), "bulk").columns.size() + 96) / 97);
+  expect_chunks_equal_whole(example("pbmc3k_example.h5ad"), 97,
+                            0 + (read_expression_table(example("pbmc3k_example.h5ad"), "bulk").columns.size() + 96) /
+                                    97);
   // A dense X written by blue.
   const ExpressionTable fin = read_expression_table(example("finotello_bulk.tsv.gz"), "bulk");
   DenseAnnData a;

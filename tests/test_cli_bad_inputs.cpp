@@ -22,9 +22,9 @@ using blue::sim_test::slurp;
 namespace {
 
 struct BadInput {
-  const char* name;                    // test name suffix
+  const char* name;  // test name suffix
   const char* args;  // {fx} = bad_inputs fixtures, {h5} = h5ad fixtures, {fixtures} = all, {out} = output path
-  int code;                            // expected exit code (0: legitimately accepted)
+  int code;          // expected exit code (0: legitimately accepted)
   std::vector<const char*> fragments;  // must all appear in stderr (error or warning)
 };
 
@@ -56,7 +56,7 @@ std::size_t count_lines_starting(const std::string& text, const std::string& pre
 #define EVALUATE "evaluate --pred {fx}/truth.tsv --out {out} --truth "
 #define SIMULATE "simulate --threads 1 --label-key cell_type --samples 4 --cells 20 --out {out} --reference "
 #define DECONVOLVE "deconvolve --threads 1 -o {out} -m {fx}/"
-#define TRAIN                                                                                                   \
+#define TRAIN                                                                                               \
   "train --threads 1 --label-key cell_type --projection 16 --base-channels 2 --samples 20 --val-samples 5 " \
   "--epochs 1 --batch-size 4 --seed 1 -o {out} -r "
 #define SURVIVAL "survival --event status --out {out} --clinical "
@@ -74,15 +74,20 @@ const std::vector<BadInput> kBadInputs = {
     {"NegativeBulk", NNLS "{fx}/bulk_negative.tsv", 2, {"bulk_negative.tsv", "negative values", "--bulk-scale"}},
     {"NonNumericCell", NNLS "{fx}/bulk_non_numeric.tsv", 2, {"bulk_non_numeric.tsv: line 3, column 3", "not a number"}},
     {"RaggedRow", NNLS "{fx}/bulk_ragged.tsv", 2, {"bulk_ragged.tsv: line 4 has 3 fields, expected 4"}},
-    {"DuplicatedSamples", NNLS "{fx}/bulk_duplicated_samples.tsv", 2,
+    {"DuplicatedSamples",
+     NNLS "{fx}/bulk_duplicated_samples.tsv",
+     2,
      {"bulk_duplicated_samples.tsv: line 1: column name 's1' appears twice"}},
     {"EmptyGeneName", NNLS "{fx}/bulk_empty_gene.tsv", 2, {"bulk_empty_gene.tsv: line 4, column 1: empty gene name"}},
     {"EnsemblAgainstSymbols", NNLS "{fx}/bulk_ensembl.tsv", 2, {"bulk_ensembl.tsv", "Ensembl IDs vs symbols"}},
     {"NoSharedGenes", NNLS "{fx}/bulk_other_genes.tsv", 2, {"only 0 of 6", "bulk_other_genes.tsv", "X0"}},
-    {"NaNInSignature", "nnls --min-genes 3 --signature {fx}/signature_nan.tsv --bulk {fx}/bulk.tsv --out {out}", 2,
+    {"NaNInSignature",
+     "nnls --min-genes 3 --signature {fx}/signature_nan.tsv --bulk {fx}/bulk.tsv --out {out}",
+     2,
      {"signature_nan.tsv: line 2, column 3 ('TB')"}},
     {"SignatureTypeAllZero",
-     "nnls --min-genes 3 --signature {fx}/signature_zero_type.tsv --bulk {fx}/bulk.tsv --out {out}", 2,
+     "nnls --min-genes 3 --signature {fx}/signature_zero_type.tsv --bulk {fx}/bulk.tsv --out {out}",
+     2,
      {"signature_zero_type.tsv: cell type(s) 'TC' have no positive value"}},
     // Accepted with a warning (or silently, where nothing is wrong).
     {"DuplicatedGenesSummed", NNLS_BULK("bulk_duplicated_genes.tsv"), 0, {"repeat a gene name and were summed"}},
@@ -95,76 +100,127 @@ const std::vector<BadInput> kBadInputs = {
     {"H5adIsText", MARKERS "{fx}/ref_text.h5ad", 2, {"ref_text.h5ad: not an HDF5/.h5ad file"}},
     {"H5adNoX", MARKERS "{h5}/no_x.h5ad", 2, {"no_x.h5ad: no 'X' matrix"}},
     {"H5adNoIndptr", MARKERS "{fx}/ref_no_indptr.h5ad", 2, {"ref_no_indptr.h5ad: dataset 'X/indptr' not found"}},
-    {"H5adIndptrNotMonotone", MARKERS "{h5}/indptr_decreasing.h5ad", 2,
+    {"H5adIndptrNotMonotone",
+     MARKERS "{h5}/indptr_decreasing.h5ad",
+     2,
      {"indptr_decreasing.h5ad: X: 'indptr' is not monotone: entry 2"}},
-    {"H5adIndptrTooShort", MARKERS "{fx}/ref_indptr_short.h5ad", 2,
+    {"H5adIndptrTooShort",
+     MARKERS "{fx}/ref_indptr_short.h5ad",
+     2,
      {"ref_indptr_short.h5ad: X: 'indptr' has 11 entries, expected 13"}},
-    {"H5adIndexOutOfRange", MARKERS "{h5}/index_out_of_range.h5ad", 2,
+    {"H5adIndexOutOfRange",
+     MARKERS "{h5}/index_out_of_range.h5ad",
+     2,
      {"index_out_of_range.h5ad: X: 'indices' entry 3 is 9, out of range"}},
-    {"H5adNegativeIndex", MARKERS "{fx}/ref_negative_index.h5ad", 2,
+    {"H5adNegativeIndex",
+     MARKERS "{fx}/ref_negative_index.h5ad",
+     2,
      {"ref_negative_index.h5ad: X: 'indices' entry 5 is -1"}},
-    {"H5adShapeMismatch", MARKERS "{fx}/ref_shape_mismatch.h5ad", 2, {"ref_shape_mismatch.h5ad: 'X' is 12 x 9", "8 rows"}},
+    {"H5adShapeMismatch",
+     MARKERS "{fx}/ref_shape_mismatch.h5ad",
+     2,
+     {"ref_shape_mismatch.h5ad: 'X' is 12 x 9", "8 rows"}},
     {"H5adEmptyMatrix", MARKERS "{h5}/empty.h5ad", 2, {"empty.h5ad: empty matrix (0 cells"}},
     {"H5adNaNCount", MARKERS "{fx}/ref_nan.h5ad", 2, {"ref_nan.h5ad: cell 4 ('c3'), gene 3 ('G2')", "not finite"}},
-    {"H5adNegativeCount", MARKERS "{fx}/ref_negative.h5ad", 2, {"ref_negative.h5ad: cell 1 ('c0'), gene 1 ('G0')", "negative"}},
-    {"H5adFuzzCorruptObjectHeader", MARKERS "{fx}/fuzz_h5ad_hdf5_leak.h5ad", 2,
+    {"H5adNegativeCount",
+     MARKERS "{fx}/ref_negative.h5ad",
+     2,
+     {"ref_negative.h5ad: cell 1 ('c0'), gene 1 ('G0')", "negative"}},
+    {"H5adFuzzCorruptObjectHeader",
+     MARKERS "{fx}/fuzz_h5ad_hdf5_leak.h5ad",
+     2,
      {"fuzz_h5ad_hdf5_leak.h5ad: cannot open dataset 'X/indices'"}},
-    {"H5adFuzzHugeAllocation", MARKERS "{fx}/fuzz_h5ad_huge_allocation.h5ad", 2,
+    {"H5adFuzzHugeAllocation",
+     MARKERS "{fx}/fuzz_h5ad_huge_allocation.h5ad",
+     2,
      {"fuzz_h5ad_huge_allocation.h5ad: cannot open the HDF5 file"}},
     {"H5adEmptyGeneName", MARKERS "{fx}/ref_empty_gene.h5ad", 2, {"ref_empty_gene.h5ad: a gene name is empty"}},
     {"MissingLabelColumn",
-     "markers --label-key nope --out {out} --reference {fx}/ref.h5ad", 2, {"ref.h5ad: 'obs' has no column 'nope'"}},
+     "markers --label-key nope --out {out} --reference {fx}/ref.h5ad",
+     2,
+     {"ref.h5ad: 'obs' has no column 'nope'"}},
     {"CellTypeWithOneCell", MARKERS "{fx}/ref_one_cell_type.h5ad", 2, {"ref_one_cell_type.h5ad", "'TC' (1 cell)"}},
-    {"H5adAllZeroCellWarned", MARKERS "{fx}/ref_zero_cell.h5ad", 0, {"ref_zero_cell.h5ad: 1 of 12 cells have no counts"}},
+    {"H5adAllZeroCellWarned",
+     MARKERS "{fx}/ref_zero_cell.h5ad",
+     0,
+     {"ref_zero_cell.h5ad: 1 of 12 cells have no counts"}},
     {"H5adAllZeroGeneAccepted", MARKERS "{fx}/ref_zero_gene.h5ad", 0, {}},
     {"H5adDuplicatedGenesSummed", MARKERS "{fx}/ref_duplicated_genes.h5ad", 0, {"1 gene names repeat", "G0"}},
     {"H5adDuplicatedCellNamesAccepted", MARKERS "{fx}/ref_duplicated_cells.h5ad", 0, {}},
     // 10x references.
-    {"TenxLabelColumnMissing", MARKERS "{fx}/tenx --labels {fx}/tenx_labels_no_type.csv", 2,
+    {"TenxLabelColumnMissing",
+     MARKERS "{fx}/tenx --labels {fx}/tenx_labels_no_type.csv",
+     2,
      {"tenx_labels_no_type.csv: line 1: no column 'cell_type'"}},
-    {"TenxNoBarcodes", MARKERS "{fx}/tenx_no_barcodes --labels {fx}/tenx_labels.csv", 2,
+    {"TenxNoBarcodes",
+     MARKERS "{fx}/tenx_no_barcodes --labels {fx}/tenx_labels.csv",
+     2,
      {"tenx_no_barcodes: no barcodes file found"}},
-    {"TenxEntryOutOfRange", MARKERS "{fx}/tenx_bad_entry --labels {fx}/tenx_labels.csv", 2,
+    {"TenxEntryOutOfRange",
+     MARKERS "{fx}/tenx_bad_entry --labels {fx}/tenx_labels.csv",
+     2,
      {"tenx_bad_entry/matrix.mtx: line 4: entry (9, 2) is outside"}},
     {"DirectoryWithoutMatrix", MARKERS "{fx} --labels {fx}/tenx_labels.csv", 2, {"bad_inputs: no matrix file found"}},
     // `simulate`: the same reference checks, and a gene panel that is not in the reference.
     {"SimulateNaNCount", SIMULATE "{fx}/ref_nan.h5ad", 2, {"ref_nan.h5ad: cell 4 ('c3'), gene 3 ('G2')"}},
     {"SimulateCellTypeWithOneCell", SIMULATE "{fx}/ref_one_cell_type.h5ad", 2, {"'TC' (1 cell)"}},
-    {"SimulateGenesNotInReference", SIMULATE "{fx}/ref.h5ad --genes {fx}/bulk_other_genes.tsv", 2,
+    {"SimulateGenesNotInReference",
+     SIMULATE "{fx}/ref.h5ad --genes {fx}/bulk_other_genes.tsv",
+     2,
      {"ref.h5ad: 6 of 6 requested gene(s) are not in the reference"}},
     // `train` and `deconvolve`: model files (model.blue trained by make_model.sh) and bulk against the model.
     {"TrainNaNCount", TRAIN "{fx}/ref_nan.h5ad", 2, {"ref_nan.h5ad: cell 4 ('c3'), gene 3 ('G2')"}},
     {"TrainCellTypeWithOneCell", TRAIN "{fx}/ref_one_cell_type.h5ad", 2, {"'TC' (1 cell)"}},
-    {"ModelTruncated", DECONVOLVE "model_truncated.blue -b {fx}/bulk.tsv", 2,
+    {"ModelTruncated",
+     DECONVOLVE "model_truncated.blue -b {fx}/bulk.tsv",
+     2,
      {"model_truncated.blue' is corrupt or truncated"}},
-    {"ModelOtherVersion", DECONVOLVE "model_other_version.blue -b {fx}/bulk.tsv", 2,
+    {"ModelOtherVersion",
+     DECONVOLVE "model_other_version.blue -b {fx}/bulk.tsv",
+     2,
      {"model_other_version.blue' has format version 2, this blue reads version 1"}},
     {"ModelIsATable", DECONVOLVE "signature.tsv -b {fx}/bulk.tsv", 2, {"signature.tsv' is not a blue model file"}},
     {"ModelIsADirectory", DECONVOLVE " -b {fx}/bulk.tsv", 2, {"bad_inputs/: model is a directory, expected a file"}},
-    {"BulkSharesNoGeneWithModel", DECONVOLVE "model.blue -b {fx}/bulk_other_genes.tsv", 2,
+    {"BulkSharesNoGeneWithModel",
+     DECONVOLVE "model.blue -b {fx}/bulk_other_genes.tsv",
+     2,
      {"only 0 of 6 model panel genes", "bulk_other_genes.tsv"}},
     {"BulkEnsemblAgainstModel", DECONVOLVE "model.blue -b {fx}/bulk_ensembl.tsv", 2, {"Ensembl IDs vs symbols"}},
     {"DeconvolveNaNBulk", DECONVOLVE "model.blue -b {fx}/bulk_nan.tsv", 2, {"bulk_nan.tsv: line 4, column 3"}},
     {"DeconvolveOneSample", DECONVOLVE "model.blue -b {fx}/bulk_one_sample.tsv", 0, {}},
-    {"DeconvolveNegativeBulk", DECONVOLVE "model.blue -b {fx}/bulk_negative.tsv", 2,
+    {"DeconvolveNegativeBulk",
+     DECONVOLVE "model.blue -b {fx}/bulk_negative.tsv",
+     2,
      {"bulk_negative.tsv", "looks log-transformed", "negative values", "--bulk-scale log2"}},
     // `signature`: gene panel.
-    {"EmptyGeneList", "signature --reference {fx}/ref.h5ad --label-key cell_type --genes {fx}/empty.tsv --out {out}",
-     2, {"empty.tsv: gene list is empty"}},
+    {"EmptyGeneList",
+     "signature --reference {fx}/ref.h5ad --label-key cell_type --genes {fx}/empty.tsv --out {out}",
+     2,
+     {"empty.tsv: gene list is empty"}},
     // `evaluate`.
-    {"TruthDuplicatedRows", EVALUATE "{fx}/truth_duplicated_rows.tsv", 2,
+    {"TruthDuplicatedRows",
+     EVALUATE "{fx}/truth_duplicated_rows.tsv",
+     2,
      {"truth_duplicated_rows.tsv: sample 's1' appears in more than one row"}},
-    {"TruthOtherSamples", EVALUATE "{fx}/truth_other_samples.tsv", 2, {"sample names differ", "truth_other_samples.tsv"}},
+    {"TruthOtherSamples",
+     EVALUATE "{fx}/truth_other_samples.tsv",
+     2,
+     {"sample names differ", "truth_other_samples.tsv"}},
     {"TruthNA", EVALUATE "{fx}/truth_na.tsv", 2, {"truth_na.tsv: line 3, column 4 ('TC'): 'NA' is not a number"}},
     // `survival`.
     {"ClinicalMissingColumn", SURVIVAL "{fx}/clinical.tsv --time days", 2, {"clinical.tsv' has no column 'days'"}},
-    {"ClinicalNonNumericTime", SURVIVAL "{fx}/clinical_bad_time.tsv --time time", 2,
+    {"ClinicalNonNumericTime",
+     SURVIVAL "{fx}/clinical_bad_time.tsv --time time",
+     2,
      {"clinical_bad_time.tsv", "line 3 (id 'p2'), column 'time': time 'soon' is not a number"}},
-    {"ClinicalNegativeTime", SURVIVAL "{fx}/clinical_negative_time.tsv --time time", 2,
+    {"ClinicalNegativeTime",
+     SURVIVAL "{fx}/clinical_negative_time.tsv --time time",
+     2,
      {"clinical_negative_time.tsv", "line 3 (id 'p2'), column 'time': time -3 is negative"}},
     // `subtype`.
     {"SubtypeNaNExpression",
-     "subtype --expression {fx}/bulk_nan.tsv --clinical {fx}/clinical.tsv --time time --event status --out {out}", 2,
+     "subtype --expression {fx}/bulk_nan.tsv --clinical {fx}/clinical.tsv --time time --event status --out {out}",
+     2,
      {"bulk_nan.tsv: line 4, column 3"}},
 };
 
@@ -210,7 +266,8 @@ const std::vector<Overwrite> kOverwrites = {
     {"Evaluate", EVALUATE "{fx}/truth.tsv", ""},
     {"Survival", SURVIVAL "{fx}/clinical.tsv --time time", "/km.tsv"},
     {"Subtype",
-     "subtype --threads 1 --gep {fixtures}/subtype/gep_small.h5ad --clinical {fixtures}/survival/tcga_laml_clinical.tsv "
+     "subtype --threads 1 --gep {fixtures}/subtype/gep_small.h5ad --clinical "
+     "{fixtures}/survival/tcga_laml_clinical.tsv "
      "--time time --event event --match-prefix --k-max 3 --resamples 5 --out {out}",
      "/subtypes.tsv"},
 };
@@ -278,14 +335,15 @@ TEST(CliMrnaContent, TrainedInTheSimulationThenRefusedAtDeconvolution) {
   blue::test::TempDir tmp;
   const std::string fx = std::string(BLUE_FIXTURES) + "/bad_inputs";
   const std::string table = tmp.write("content.tsv", "cell_type\tmrna_content\nTA\t1\nTB\t2\nTC\t4\n");
-  auto r = run_blue("train --threads 1 --label-key cell_type --projection 16 --base-channels 2 --samples 20 "
-                    "--val-samples 5 --epochs 1 --batch-size 4 --seed 1 -q -r " + fx + "/ref.h5ad --mrna-content " +
-                        table + " -o " + tmp.file("m.blue"),
-                    tmp.file("train.err"));
+  auto r = run_blue(
+      "train --threads 1 --label-key cell_type --projection 16 --base-channels 2 --samples 20 "
+      "--val-samples 5 --epochs 1 --batch-size 4 --seed 1 -q -r " +
+          fx + "/ref.h5ad --mrna-content " + table + " -o " + tmp.file("m.blue"),
+      tmp.file("train.err"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(slurp(tmp.file("m.blue.provenance.json")).find("content.tsv"), std::string::npos);
-  r = run_blue("deconvolve -q -m " + tmp.file("m.blue") + " -b " + fx + "/bulk.tsv --mrna-content " + table +
-                   " -o " + tmp.file("d"),
+  r = run_blue("deconvolve -q -m " + tmp.file("m.blue") + " -b " + fx + "/bulk.tsv --mrna-content " + table + " -o " +
+                   tmp.file("d"),
                tmp.file("d.err"));
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("trained with --mrna-content"), std::string::npos) << r.err;

@@ -22,9 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string fx(const std::string& name) { return std::string(BLUE_FIXTURES) + "/nnls/" + name; }
-std::string rat(const std::string& name) {
-  return std::string(BLUE_SHARED_DATA) + "/rat_mixtures_gse19830/" + name;
-}
+std::string rat(const std::string& name) { return std::string(BLUE_SHARED_DATA) + "/rat_mixtures_gse19830/" + name; }
 
 }  // namespace
 
@@ -78,8 +76,8 @@ TEST(CliNnls, MissingGenesAboveThresholdAndBadOptions) {
   EXPECT_NE(r.output.find("missing"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--max-missing-genes 0.10 accepts"), std::string::npos) << r.output;
   // Every option problem in one message, exit 1.
-  r = blue_run("nnls --signature " + fx("tiny_signature.tsv") + " --reference " + ref + " --bulk nowhere.tsv --min-genes 0 --out " +
-               tmp.file("y"));
+  r = blue_run("nnls --signature " + fx("tiny_signature.tsv") + " --reference " + ref +
+               " --bulk nowhere.tsv --min-genes 0 --out " + tmp.file("y"));
   EXPECT_EQ(r.code, 1) << r.output;
   for (const char* f : {"exactly one of --signature", "--label-key", "nowhere.tsv", "--min-genes 0"})
     EXPECT_NE(r.output.find(f), std::string::npos) << f << " in " << r.output;
@@ -152,8 +150,8 @@ TEST(CliNnls, SpecificSignatureFromProfilesAndMrnaContent) {
   EXPECT_LE((rna.values.row(0).transpose() - expect).cwiseAbs().maxCoeff(), 1e-6) << rna.values;
   // mRNA contents A 1, B 2, C 4: cell fractions are the RNA fractions divided by them, renormalised.
   const std::string content = tmp.write("content.tsv", "cell_type\tmrna_content\nA\t1\nB\t2\nC\t4\n");
-  r = blue_run("nnls --profiles " + profiles + " --genes-per-type 2 --min-genes 3 --bulk " + bulk +
-               " --mrna-content " + content + " --out " + tmp.file("cells"));
+  r = blue_run("nnls --profiles " + profiles + " --genes-per-type 2 --min-genes 3 --bulk " + bulk + " --mrna-content " +
+               content + " --out " + tmp.file("cells"));
   ASSERT_EQ(r.code, 0) << r.output;
   const auto cells = blue::read_sample_table(tmp.file("cells/proportions.tsv"), "p");
   const auto uncal = blue::read_sample_table(tmp.file("cells/proportions_uncalibrated.tsv"), "p");

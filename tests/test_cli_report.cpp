@@ -66,7 +66,10 @@ void write_network_fixture(const TempDir& tmp) {
   blue::write_h5ad(out, tmp.file("dec/gep.h5ad"), a);
 
   blue::model::Container c;
-  c.meta = {{"kind", "model"}, {"cell_types", kTypes}, {"genes", a.var_names}, {"best_epoch", 4},
+  c.meta = {{"kind", "model"},
+            {"cell_types", kTypes},
+            {"genes", a.var_names},
+            {"best_epoch", 4},
             {"training_log", nlohmann::json::array()}};
   for (int e = 1; e <= 6; ++e)
     c.meta["training_log"].push_back({{"epoch", e},
@@ -90,7 +93,8 @@ void write_network_fixture(const TempDir& tmp) {
             "S3\t0.2\t0.8\t0.09\t6\t0.05\t1\nS<4>&\t0.1\t0.9\t0.07\t2\t0.001\t0\n");
   std::string genes = "sample\trank\tgene\tbulk_cpm\treference_max_cpm\treference_max_type\tfold\n";
   int rank = 0;
-  for (const char* g : {"HBB", "HBA2", "RPL41", "CD79A", "MS4A1", "TCL1A"}) genes += fmt::format("S3\t{}\t{}\t900\t10\tMono\t90\n", ++rank, g);
+  for (const char* g : {"HBB", "HBA2", "RPL41", "CD79A", "MS4A1", "TCL1A"})
+    genes += fmt::format("S3\t{}\t{}\t900\t10\tMono\t90\n", ++rank, g);
   genes += "S<4>&\t1\tHBB\t300\t0\t\tinf\nS<4>&\t2\tIFIT1\t200\t20\tMono\t10\n";
   tmp.write("dec/unexplained_genes.tsv", genes);
 }
@@ -107,8 +111,10 @@ std::string network_report(const TempDir& tmp, const std::string& extra = "") {
 std::string run_subtype(const TempDir& tmp) {
   const std::string fx = std::string(BLUE_FIXTURES) + "/";
   RunResult r = blue_run("subtype --quiet --gep " + fx + "subtype/gep_small.h5ad --proportions " + fx +
-                         "subtype/proportions_small.tsv --clinical " + fx + "survival/tcga_laml_clinical.tsv "
-                         "--time time --event event --match-prefix --k-max 3 --resamples 10 --out " + tmp.file("st"));
+                         "subtype/proportions_small.tsv --clinical " + fx +
+                         "survival/tcga_laml_clinical.tsv "
+                         "--time time --event event --match-prefix --k-max 3 --resamples 10 --out " +
+                         tmp.file("st"));
   EXPECT_EQ(r.code, 0) << r.output;
   return tmp.file("st");
 }
@@ -149,8 +155,8 @@ TEST(CliReport, NetworkDirectoryWithModelTruthAndMap) {
   RunResult r = blue_run(network_report(tmp));
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string html = slurp(tmp.file("report.html"));
-  for (const char* id : {"plot-accuracy", "plot-proportions", "plot-gep-heatmap", "plot-training", "metrics-table",
-                         "model-table"})
+  for (const char* id :
+       {"plot-accuracy", "plot-proportions", "plot-gep-heatmap", "plot-training", "metrics-table", "model-table"})
     EXPECT_TRUE(contains(html, std::string("id=\"") + id + "\"")) << id;
   // Scatter panels for the two mapped truth types only; B/NK is reported as unmapped, B and NK as unscored.
   EXPECT_TRUE(contains(html, "data-type=\"T\""));
@@ -259,10 +265,11 @@ TEST(CliReport, SubtypeRunAloneInlinesItsKaplanMeierPlots) {
   for (const char* which : {"profiles", "proportions"}) {
     const double p = logrank_p(st + "/survival_" + which + "/logrank.tsv");
     ASSERT_TRUE(std::isfinite(p)) << which;
-    EXPECT_TRUE(contains(html, fmt::format("log-rank p = {}", p < 1e-4 ? fmt::format("{:.2e}", p) : fmt::format("{:.4f}", p))))
+    EXPECT_TRUE(contains(html, fmt::format("log-rank p = {}",
+                                           p < 1e-4 ? fmt::format("{:.2e}", p) : fmt::format("{:.4f}", p))))
         << which << " p = " << p;
   }
-  EXPECT_EQ(count(html, "class=\"pvalue\""), 2u);  // the plots' own "Log-rank p = ..." text
+  EXPECT_EQ(count(html, "class=\"pvalue\""), 2u);           // the plots' own "Log-rank p = ..." text
   EXPECT_FALSE(contains(html, "id=\"plot-proportions\""));  // no deconvolution sections
   const auto prov = nlohmann::json::parse(slurp(tmp.file("st.html.provenance.json")));
   EXPECT_EQ(prov["sections"]["subtype_km_plots"], 2);
@@ -273,7 +280,8 @@ TEST(CliReport, SubtypeRunAloneInlinesItsKaplanMeierPlots) {
   r = blue_run(network_report(tmp, " --subtype " + st));
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string both = slurp(tmp.file("report.html"));
-  for (const char* id : {"plot-accuracy", "plot-gep-heatmap", "plot-training", "plot-km-profiles", "plot-km-proportions"})
+  for (const char* id :
+       {"plot-accuracy", "plot-gep-heatmap", "plot-training", "plot-km-profiles", "plot-km-proportions"})
     EXPECT_TRUE(contains(both, std::string("id=\"") + id + "\"")) << id;
   EXPECT_TRUE(contains(both, "<title>blue deconvolution report</title>"));
 }
@@ -316,7 +324,8 @@ TEST(CliReport, RendersInHeadlessChromium) {
                              " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
                              "--disable-background-networking --disable-component-update --disable-sync "
                              "--disable-dev-shm-usage --hide-scrollbars --enable-logging=stderr --v=0 "
-                             "--user-data-dir=" + tmp.file("chromium-profile") + " ";
+                             "--user-data-dir=" +
+                             tmp.file("chromium-profile") + " ";
   const std::string url = "file://" + tmp.file("report.html");
   RunResult dom = shell(common + "--dump-dom " + url + " 2>" + tmp.file("console.log"));
   ASSERT_EQ(dom.code, 0) << dom.output << slurp(tmp.file("console.log"));

@@ -45,8 +45,8 @@ TEST(CliSubtype, TcgaBulkGenesEndToEndWithTransfer) {
                      kClinical + " --out " + (d / "o").string(),
                  d / "err.txt");
   ASSERT_EQ(code, 0) << slurp(d / "err.txt");
-  EXPECT_EQ(lines(d / "o/stability.tsv"), 1 + 3);   // k = 2..4
-  EXPECT_EQ(lines(d / "o/subtypes.tsv"), 1 + 161);  // 173 samples, 161 with a usable patient
+  EXPECT_EQ(lines(d / "o/stability.tsv"), 1 + 3);           // k = 2..4
+  EXPECT_EQ(lines(d / "o/subtypes.tsv"), 1 + 161);          // 173 samples, 161 with a usable patient
   EXPECT_EQ(lines(d / "o/prognostic_genes.tsv"), 1 + 711);  // every non-constant gene
   for (const char* f : {"comparison.tsv", "markers.tsv", "survival_profiles/km.svg", "survival_profiles/logrank.tsv",
                         "survival_signature/cox_score.tsv", "transfer.tsv", "validation_subtypes.tsv",
@@ -77,7 +77,8 @@ TEST(CliSubtype, GepLayersAndProportionsSideBySide) {
   fs::path d = fs::temp_directory_path() / ("blue_cli_subtype_gep_" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
-  const std::string common = " --clinical " + kClinical + " --time time --event event --match-prefix --k-max 4 --resamples 10 ";
+  const std::string common = " --clinical " + kClinical +
+                             " --time time --event event --match-prefix --k-max 4 --resamples 10 ";
   int code = run("--gep " + dir + "gep_small.h5ad --proportions " + dir + "proportions_small.tsv" + common + "--out " +
                      (d / "o").string(),
                  d / "err.txt");
@@ -88,10 +89,12 @@ TEST(CliSubtype, GepLayersAndProportionsSideBySide) {
   EXPECT_TRUE(fs::exists(d / "o/survival_proportions/km.svg"));
   EXPECT_EQ(lines(d / "o/subtypes.tsv"), 1 + 38);  // 40 samples, 2 without a usable patient
   // One layer only; an absent layer is an input error naming the layers there are.
-  code = run("--gep " + dir + "gep_small.h5ad --cell-types TypeB" + common + "--out " + (d / "b").string(), d / "err.txt");
+  code = run("--gep " + dir + "gep_small.h5ad --cell-types TypeB" + common + "--out " + (d / "b").string(),
+             d / "err.txt");
   ASSERT_EQ(code, 0) << slurp(d / "err.txt");
   EXPECT_NE(slurp(d / "b/comparison.tsv").find("\nprofiles\t30\t"), std::string::npos);
-  code = run("--gep " + dir + "gep_small.h5ad --cell-types Monocytes" + common + "--out " + (d / "c").string(), d / "err.txt");
+  code = run("--gep " + dir + "gep_small.h5ad --cell-types Monocytes" + common + "--out " + (d / "c").string(),
+             d / "err.txt");
   EXPECT_EQ(code, 2);
   EXPECT_NE(slurp(d / "err.txt").find("no layer 'Monocytes'"), std::string::npos) << slurp(d / "err.txt");
   EXPECT_FALSE(fs::exists(d / "c"));

@@ -67,9 +67,12 @@ bool balanced_xml(const std::string& s) {
     std::string tag = s.substr(i + 1, end - i - 1);
     if (tag[0] == '?' || tag.back() == '/') continue;
     std::string name = tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" \n") - (tag[0] == '/' ? 1 : 0));
-    if (tag[0] != '/') stack.push_back(name);
-    else if (stack.empty() || stack.back() != name) return false;
-    else stack.pop_back();
+    if (tag[0] != '/')
+      stack.push_back(name);
+    else if (stack.empty() || stack.back() != name)
+      return false;
+    else
+      stack.pop_back();
   }
   return stack.empty();
 }
@@ -84,7 +87,8 @@ void near_r(const std::string& got, const std::string& want, const std::string& 
 TEST(CliSurvival, RiskGroupsMatchRAndPlot) {
   auto d = temp_dir("groups");
   auto r = survival("--clinical " + kLaml + " --time time --event event --group-col risk --drop-missing --out " +
-                    (d / "out").string(), d);
+                        (d / "out").string(),
+                    d);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("3 patient(s) with a missing value"), std::string::npos) << r.err;
   const std::string expected = slurp(kDir + "expected_logrank.tsv");
@@ -108,8 +112,10 @@ TEST(CliSurvival, RiskGroupsMatchRAndPlot) {
 
 TEST(CliSurvival, CovariatesMatchRCox) {
   auto d = temp_dir("cox");
-  auto r = survival("--clinical " + kLaml + " --time time --event event --covariates age,blast_pct,risk --drop-missing --out " +
-                    (d / "out").string(), d);
+  auto r = survival("--clinical " + kLaml +
+                        " --time time --event event --covariates age,blast_pct,risk --drop-missing --out " +
+                        (d / "out").string(),
+                    d);
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string expected = slurp(kDir + "expected_cox.tsv");
   const std::string cox = slurp(d / "out/cox.tsv");
@@ -140,7 +146,8 @@ TEST(CliSurvival, TextEventCodesNeedAnExplicitCoding) {
   EXPECT_NE(bad.err.find("--event-coding"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(d / "a"));
   auto ok = survival("--clinical " + kLaml + " --time time --event vital --event-coding Dead=1,Alive=0 --out " +
-                     (d / "b").string(), d);
+                         (d / "b").string(),
+                     d);
   ASSERT_EQ(ok.code, 0) << ok.err;
   auto ref = survival("--clinical " + kLaml + " --time time --event event --out " + (d / "c").string(), d);
   ASSERT_EQ(ref.code, 0) << ref.err;
@@ -153,8 +160,8 @@ TEST(CliSurvival, BadValuesAreAllReported) {
   std::ofstream(d / "c.tsv") << "id\tt\te\np1\t10\t1\np2\t-3\t0\np3\tabc\t1\np4\t5\t2\np5\tNA\t1\np6\t7\t0\n";
   auto r = survival("--clinical " + (d / "c.tsv").string() + " --time t --event e --out " + (d / "o").string(), d);
   EXPECT_EQ(r.code, 2);
-  for (const char* part : {"line 3", "negative", "'abc' is not a number", "event '2' is not 0", "missing time",
-                           "--drop-missing"})
+  for (const char* part :
+       {"line 3", "negative", "'abc' is not a number", "event '2' is not 0", "missing time", "--drop-missing"})
     EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
   EXPECT_FALSE(fs::exists(d / "o"));
   auto col = survival("--clinical " + (d / "c.tsv").string() + " --time T --event e --out " + (d / "o").string(), d);
@@ -168,8 +175,8 @@ TEST(CliSurvival, GroupsTableJoinReportsMissingPatients) {
   std::ofstream(d / "c.tsv") << "id\tt\te\np1\t1\t1\np2\t2\t1\np3\t3\t0\np4\t4\t1\np5\t5\t1\np6\t6\t0\n";
   std::ofstream(d / "g.tsv") << "id\tcluster\np1\tA\np2\tB\np3\tA\np4\tB\np5\tA\nq9\tB\n";
   auto r = survival("--clinical " + (d / "c.tsv").string() + " --time t --event e --groups " + (d / "g.tsv").string() +
-                    " --group-col cluster --out " + (d / "o").string(),
-                d);
+                        " --group-col cluster --out " + (d / "o").string(),
+                    d);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("not in the groups table"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("p6"), std::string::npos);
@@ -182,7 +189,8 @@ TEST(CliSurvival, GroupsTableJoinReportsMissingPatients) {
 TEST(CliSurvival, OptionProblemsAndExistingOutput) {
   auto d = temp_dir("opts");
   auto r = survival("--clinical " + kLaml + " --time time --event event --groups " + kLaml +
-                    " --ties exact --conf-level 1.5 --out " + (d / "o").string(), d);
+                        " --ties exact --conf-level 1.5 --out " + (d / "o").string(),
+                    d);
   EXPECT_EQ(r.code, 1);
   for (const char* part : {"3 problem(s)", "--group-col", "--ties", "--conf-level"})
     EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
@@ -200,7 +208,8 @@ TEST(CliSurvival, SeparatedCovariateIsMarkedUnreliable) {
   std::ofstream(d / "c.tsv") << "id\tt\te\tx\np1\t1\t1\t1\np2\t2\t1\t1\np3\t3\t1\t1\np4\t4\t1\t1\np5\t5\t1\t0\n"
                                 "p6\t6\t0\t0\np7\t7\t1\t0\np8\t8\t0\t0\n";
   auto r = survival("--clinical " + (d / "c.tsv").string() + " --time t --event e --covariates x --out " +
-                    (d / "o").string(), d);
+                        (d / "o").string(),
+                    d);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("may be infinite"), std::string::npos) << r.err;
   const std::string cox = slurp(d / "o/cox.tsv");
@@ -214,8 +223,11 @@ TEST(CliSurvival, SeparatedCovariateIsMarkedUnreliable) {
 TEST(CliSurvival, BootstrapSaysHowOftenAnAssociationHolds) {
   auto d = temp_dir("bootstrap");
   auto run = [&](const std::string& out, int seed) {
-    return survival("--clinical " + kLaml + " --time time --event event --group-col risk --covariates age,male "
-                    "--drop-missing --bootstrap 200 --seed " + std::to_string(seed) + " --out " + (d / out).string(), d);
+    return survival("--clinical " + kLaml +
+                        " --time time --event event --group-col risk --covariates age,male "
+                        "--drop-missing --bootstrap 200 --seed " +
+                        std::to_string(seed) + " --out " + (d / out).string(),
+                    d);
   };
   ASSERT_EQ(run("a", 1).code, 0);
   ASSERT_EQ(run("b", 1).code, 0);

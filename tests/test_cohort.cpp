@@ -39,7 +39,7 @@ TEST(TypeProfiles, MeansOverThePoolAndTheWholeLibrary) {
   EXPECT_FLOAT_EQ(p.mean_counts(0, 0), 3.0f);
   EXPECT_FLOAT_EQ(p.mean_counts(0, 1), 1.0f);
   EXPECT_FLOAT_EQ(p.mean_counts(1, 1), 6.0f);
-  EXPECT_DOUBLE_EQ(p.library_size[0], 6.0);   // (6 + 6) / 2 over all genes
+  EXPECT_DOUBLE_EQ(p.library_size[0], 6.0);  // (6 + 6) / 2 over all genes
   EXPECT_DOUBLE_EQ(p.library_size[1], 12.0);
   EXPECT_DOUBLE_EQ(p.panel_size()[0], 4.0);
   // Only the pool's cells count: type A from its second cell alone.

@@ -39,7 +39,7 @@ TEST(FrontEnds, ReferenceInMemoryIsCleanedUpAsAFileIs) {
   o.label_key = "cell_type";
   const Reference ref = make_reference(small_parts(), o);
   EXPECT_EQ(ref.cells, (std::vector<std::string>{"c1", "c2", "c4"}));  // the unlabelled cell dropped
-  EXPECT_EQ(ref.genes, (std::vector<std::string>{"a", "b"}));           // "b" summed
+  EXPECT_EQ(ref.genes, (std::vector<std::string>{"a", "b"}));          // "b" summed
   EXPECT_EQ(ref.cell_types, (std::vector<std::string>{"B", "T"}));
   EXPECT_EQ(ref.cell_type_of, (std::vector<std::int32_t>{1, 0, 1}));
   // c1: a 1, b 2; c2: the second "b" 3; c4: the second "b" 6.
@@ -69,10 +69,12 @@ TEST(FrontEnds, TableInMemoryIsCheckedAsAFileIs) {
   EXPECT_EQ(merged.values(0, 0), 6);
   EXPECT_EQ(merged.values(0, 1), 8);
   t.values(1, 1) = std::nan("");
-  expect_error<InputError>([&] { checked_expression_table(t, "bulk"); }, {"DataFrame (bulk)", "'g2'", "'s2'", "finite"});
+  expect_error<InputError>([&] { checked_expression_table(t, "bulk"); },
+                           {"DataFrame (bulk)", "'g2'", "'s2'", "finite"});
   t.columns = {"s1", "s1"};
   t.values(1, 1) = 0;
-  expect_error<InputError>([&] { checked_expression_table(t, "bulk"); }, {"DataFrame (bulk): column name 's1' appears twice (columns 1 and 2)"});
+  expect_error<InputError>([&] { checked_expression_table(t, "bulk"); },
+                           {"DataFrame (bulk): column name 's1' appears twice (columns 1 and 2)"});
   SampleTable s{"pred", {"x", "x"}, {"T"}, Eigen::MatrixXd::Zero(2, 1)};
   expect_error<InputError>([&] { checked_sample_table(s, "predicted proportions"); }, {"sample 'x'", "more than one"});
 }

@@ -73,7 +73,8 @@ TEST(CliNnls, EnsemblBulkWithAGeneMapMatchesTheSymbolBulk) {
     ens << '\n';
     for (std::size_t g = 0; g < bulk.genes.size(); ++g) {
       const auto it = map.ids_of.find(bulk.genes[g]);
-      if (it == map.ids_of.end() || it->second.size() != 1 || map.symbols_of.at(it->second.front()).size() != 1) continue;
+      if (it == map.ids_of.end() || it->second.size() != 1 || map.symbols_of.at(it->second.front()).size() != 1)
+        continue;
       sym << bulk.genes[g];
       ens << it->second.front() << ".7";
       for (Eigen::Index s = 0; s < bulk.values.cols(); ++s) {
@@ -85,9 +86,9 @@ TEST(CliNnls, EnsemblBulkWithAGeneMapMatchesTheSymbolBulk) {
     }
   }
   // LM22's older symbols: some have no single Ensembl ID and are not in either file.
-  const std::string sig = " --max-missing-genes 0.25 --signature " + quote(shared("signatures/CIBERSORT-DATA_LM22.txt"));
-  auto r = run_blue("nnls -b " + quote(dir / "symbols.tsv") + sig + " -o " + quote(dir / "sym"),
-                    dir / "sym.err");
+  const std::string sig = " --max-missing-genes 0.25 --signature " +
+                          quote(shared("signatures/CIBERSORT-DATA_LM22.txt"));
+  auto r = run_blue("nnls -b " + quote(dir / "symbols.tsv") + sig + " -o " + quote(dir / "sym"), dir / "sym.err");
   ASSERT_EQ(r.code, 0) << r.err;
   r = run_blue("nnls -b " + quote(dir / "ensembl.tsv") + " --signature " +
                    quote(shared("signatures/CIBERSORT-DATA_LM22.txt")) + " -o " + quote(dir / "ens"),

@@ -27,8 +27,8 @@ ExpressionTable bulk_of(const std::vector<std::string>& genes, const Eigen::Matr
 
 TEST(GeneLengths, CountsBecomeTpmExactly) {
   ScratchDir dir("blue_gene_lengths");
-  const GeneLengths lengths =
-      read_gene_lengths(write_file(dir, "len.tsv", "# lengths\ngene\tlength_bp\nA\t1000\nB\t4000\nC\t2000\n"));
+  const GeneLengths lengths = read_gene_lengths(write_file(dir, "len.tsv",
+                                                           "# lengths\ngene\tlength_bp\nA\t1000\nB\t4000\nC\t2000\n"));
   EXPECT_EQ(lengths.bp.size(), 3u);
   // D has no length: it takes the median of the matched A, B, C lengths (2 kb).
   Eigen::MatrixXd v(4, 2);
@@ -51,8 +51,10 @@ TEST(GeneLengths, CountsBecomeTpmExactly) {
 TEST(GeneLengths, RefusesMalformedTablesAndForeignGenes) {
   ScratchDir dir("blue_gene_lengths_bad");
   auto message = [&](const std::string& text) { return input_error_for(dir, text, read_gene_lengths); };
-  EXPECT_NE(message("symbol\tlength\nA\t10\n").find("line 1: expected the header 'gene<TAB>length_bp'"), std::string::npos);
-  EXPECT_NE(message("gene\tlength_bp\nA\t-5\n").find("line 2: expected a gene and a positive length"), std::string::npos);
+  EXPECT_NE(message("symbol\tlength\nA\t10\n").find("line 1: expected the header 'gene<TAB>length_bp'"),
+            std::string::npos);
+  EXPECT_NE(message("gene\tlength_bp\nA\t-5\n").find("line 2: expected a gene and a positive length"),
+            std::string::npos);
   EXPECT_NE(message("gene\tlength_bp\nA\t5\nA\t6\n").find("line 3: gene 'A' is listed twice"), std::string::npos);
   const GeneLengths lengths = read_gene_lengths(write_file(dir, "len.tsv", "gene\tlength_bp\nA\t1000\n"));
   ExpressionTable bulk = bulk_of({"ENSG1", "ENSG2", "ENSG3", "ENSG4", "A"}, Eigen::MatrixXd::Ones(5, 1));

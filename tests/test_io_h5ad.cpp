@@ -115,7 +115,8 @@ TEST(IoH5ad, LabelColumnThatDoesNotExist) {
   ReferenceOptions o;
   o.path = fixture("new_csr_int64.h5ad");
   o.label_key = "celltype";
-  expect_error<InputError>([&] { read_reference(o); }, {"new_csr_int64.h5ad", "no column 'celltype'", "batch", "cell_type"});
+  expect_error<InputError>([&] { read_reference(o); },
+                           {"new_csr_int64.h5ad", "no column 'celltype'", "batch", "cell_type"});
 }
 
 TEST(IoH5ad, UnknownLayer) {
@@ -184,12 +185,14 @@ TEST(IoH5ad, UnavailableCompressionFilterSaysHowToRewrite) {
     ASSERT_GE(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), 0);
   }
   ASSERT_GE(H5Zunregister(kFakeFilter), 0);
-  expect_error<InputError>([&] {
-    ReferenceOptions o;
-    o.path = path;
-    o.label_key = "cell_type";
-    read_reference(o);
-  }, {"filtered.h5ad", "'X/data'", "filter 32099", "compression=\"gzip\""});
+  expect_error<InputError>(
+      [&] {
+        ReferenceOptions o;
+        o.path = path;
+        o.label_key = "cell_type";
+        read_reference(o);
+      },
+      {"filtered.h5ad", "'X/data'", "filter 32099", "compression=\"gzip\""});
 }
 
 TEST(IoH5ad, PreAnndata07CompoundObsIsExplained) {

@@ -57,9 +57,9 @@ TEST(IoReference, Pbmc3kH5adAnd10xLoadIdentically) {
 
 TEST(IoReference, Pbmc3kLabelsSortedWithDocumentedSizes) {
   Reference ref = read_reference(pbmc3k_h5ad());
-  std::map<std::string, int> expected = {{"B", 344},          {"CD14+ Mono", 480},   {"CD8 T", 271},
-                                         {"DC", 32},          {"FCGR3A+ Mono", 162}, {"Memory CD4 T", 483},
-                                         {"NK", 155},         {"Naive CD4 T", 697},  {"Platelet", 14}};
+  std::map<std::string, int> expected = {{"B", 344},  {"CD14+ Mono", 480},   {"CD8 T", 271},
+                                         {"DC", 32},  {"FCGR3A+ Mono", 162}, {"Memory CD4 T", 483},
+                                         {"NK", 155}, {"Naive CD4 T", 697},  {"Platelet", 14}};
   EXPECT_EQ(type_sizes(ref), expected);
   EXPECT_TRUE(std::is_sorted(ref.cell_types.begin(), ref.cell_types.end()));
   ASSERT_EQ(ref.counts.indptr.size(), ref.n_cells() + 1);
@@ -76,8 +76,8 @@ TEST(IoReference, Wu2021Breast10xWithLabels) {
   Reference ref = read_reference(o);
   EXPECT_EQ(ref.n_cells(), 1564u);
   EXPECT_EQ(ref.n_genes(), 29733u);
-  std::vector<std::string> types = {"B-cells",           "CAFs",         "Cancer Epithelial", "Endothelial", "Myeloid",
-                                    "Normal Epithelial", "PVL",          "Plasmablasts",      "T-cells"};
+  std::vector<std::string> types = {"B-cells",           "CAFs", "Cancer Epithelial", "Endothelial", "Myeloid",
+                                    "Normal Epithelial", "PVL",  "Plasmablasts",      "T-cells"};
   EXPECT_EQ(ref.cell_types, types);
   EXPECT_EQ(ref.cells.front(), "CID4465_AAACGGGTCATCGATG");
   EXPECT_EQ(ref.cell_types[ref.cell_type_of.front()], "Endothelial");  // first row of cell_metadata.csv
@@ -92,9 +92,11 @@ namespace {
 // A 3-gene x 4-cell 10x directory: features.tsv with id + symbol, barcodes AAA..DDD.
 std::string tiny_10x(const TempDir& dir) {
   std::filesystem::create_directories(dir.path() / "tenx");
-  dir.write_gz("tenx/matrix.mtx.gz",
-               "%%MatrixMarket matrix coordinate integer general\n%comment\n3 4 5\n1 1 4\n3 1 1\n2 2 7\n1 4 2\n3 4 9\n");
-  dir.write("tenx/features.tsv", "ENSG1\tGeneA\tGene Expression\nENSG2\tGeneB\tGene Expression\nENSG3\tGeneC\tGene Expression\n");
+  dir.write_gz(
+      "tenx/matrix.mtx.gz",
+      "%%MatrixMarket matrix coordinate integer general\n%comment\n3 4 5\n1 1 4\n3 1 1\n2 2 7\n1 4 2\n3 4 9\n");
+  dir.write("tenx/features.tsv",
+            "ENSG1\tGeneA\tGene Expression\nENSG2\tGeneB\tGene Expression\nENSG3\tGeneC\tGene Expression\n");
   dir.write("tenx/barcodes.tsv", "AAA\nBBB\nCCC\nDDD\n");
   return dir.file("tenx");
 }
@@ -153,14 +155,16 @@ TEST(IoReference, MatrixMarketEntryOutOfRange) {
   o.path = path;
   o.labels_path = dir.write("l.csv", "barcode,type\nAAA,T\n");
   o.label_key = "type";
-  expect_error<InputError>([&] { read_reference(o); }, {"matrix.mtx.gz", "line 4", "outside the declared 3 genes x 4 cells"});
+  expect_error<InputError>([&] { read_reference(o); },
+                           {"matrix.mtx.gz", "line 4", "outside the declared 3 genes x 4 cells"});
 }
 
 TEST(IoReference, TruncatedMatrixMarketGzip) {
   TempDir dir;
   std::string path = tiny_10x(dir);
   std::string body = "%%MatrixMarket matrix coordinate integer general\n3 4 20000\n";
-  for (int i = 0; i < 20000; ++i) body += std::to_string(i % 3 + 1) + " " + std::to_string(i % 4 + 1) + " " + std::to_string(i % 11 + 1) + "\n";
+  for (int i = 0; i < 20000; ++i)
+    body += std::to_string(i % 3 + 1) + " " + std::to_string(i % 4 + 1) + " " + std::to_string(i % 11 + 1) + "\n";
   dir.write_truncated_gz("tenx/matrix.mtx.gz", body, 10);
   ReferenceOptions o;
   o.path = path;

@@ -47,7 +47,8 @@ TEST(IoTables, MissingFile) {
 TEST(IoTables, NonNumericCellNamesLineAndColumn) {
   TempDir dir;
   std::string path = dir.write("t.tsv", "gene\ta\tb\nX\t1\t2\nY\t3\tNA\n");
-  expect_error<InputError>([&] { read_expression_table(path, "bulk"); }, {"t.tsv", "line 3", "column 3", "'b'", "'NA'", "not a number"});
+  expect_error<InputError>([&] { read_expression_table(path, "bulk"); },
+                           {"t.tsv", "line 3", "column 3", "'b'", "'NA'", "not a number"});
 }
 
 TEST(IoTables, RaggedRows) {
@@ -68,7 +69,8 @@ TEST(IoTables, TruncatedGzip) {
 TEST(IoTables, DuplicatedSampleNamesInHeader) {
   TempDir dir;
   std::string path = dir.write("t.tsv", "gene\ts1\ts2\ts1\nX\t1\t2\t3\n");
-  expect_error<InputError>([&] { read_expression_table(path, "bulk"); }, {"t.tsv", "line 1", "'s1' appears twice", "columns 2 and 4"});
+  expect_error<InputError>([&] { read_expression_table(path, "bulk"); },
+                           {"t.tsv", "line 1", "'s1' appears twice", "columns 2 and 4"});
 }
 
 TEST(IoTables, DuplicatedSampleRows) {
@@ -80,13 +82,16 @@ TEST(IoTables, DuplicatedSampleRows) {
 TEST(IoTables, NanAndInfAreRejected) {
   TempDir dir;
   std::string path = dir.write("t.csv", "gene,a\nX,nan\n");
-  expect_error<InputError>([&] { read_expression_table(path, "bulk"); }, {"t.csv", "line 2", "column 2", "not a finite number"});
+  expect_error<InputError>([&] { read_expression_table(path, "bulk"); },
+                           {"t.csv", "line 2", "column 2", "not a finite number"});
 }
 
 TEST(IoTables, EmptyTableAndEmptyGeneName) {
   TempDir dir;
-  expect_error<InputError>([&] { read_expression_table(dir.write("e.tsv", ""), "bulk"); }, {"e.tsv", "empty bulk table"});
-  expect_error<InputError>([&] { read_expression_table(dir.write("h.tsv", "gene\ta\n"), "bulk"); }, {"h.tsv", "no data rows"});
+  expect_error<InputError>([&] { read_expression_table(dir.write("e.tsv", ""), "bulk"); },
+                           {"e.tsv", "empty bulk table"});
+  expect_error<InputError>([&] { read_expression_table(dir.write("h.tsv", "gene\ta\n"), "bulk"); },
+                           {"h.tsv", "no data rows"});
   expect_error<InputError>([&] { read_expression_table(dir.write("g.tsv", "gene\ta\n\t1\n"), "bulk"); },
                            {"g.tsv", "line 2", "empty gene name"});
 }
@@ -118,16 +123,18 @@ TEST(IoTables, GeneListHeaderIsSkippedAndNamesTheGeneColumn) {
   EXPECT_EQ(read_gene_list(dir.write("b.txt", "# from R\nSYMBOL\r\nCD3E\r\n")), (Genes{"CD3E"}));
   // Several columns: the first, or the one the header names as the gene column (here the second, CSV).
   EXPECT_EQ(read_gene_list(dir.write("c.tsv", "Gene Symbol\tscore\nCD3E\t1.5\nNKG7\t2\n")), (Genes{"CD3E", "NKG7"}));
-  EXPECT_EQ(read_gene_list(dir.write("d.csv", "rank,gene_id,score\n1,ENSG01,3\n2,ENSG02,2\n")), (Genes{"ENSG01", "ENSG02"}));
+  EXPECT_EQ(read_gene_list(dir.write("d.csv", "rank,gene_id,score\n1,ENSG01,3\n2,ENSG02,2\n")),
+            (Genes{"ENSG01", "ENSG02"}));
   // No header: the first line is a gene (a multi-column row without a gene-like name is data).
   EXPECT_EQ(read_gene_list(dir.write("e.tsv", "CD3E\t1\nLYZ\t2\n")), (Genes{"CD3E", "LYZ"}));
   // The --stats table of `blue markers`: only selected rows; LYZ, significant for T but selected for Mono,
   // comes once and is not a repeat.
-  EXPECT_EQ(read_gene_list(dir.write("s.tsv", "gene\tcell_type\tlog_fc\tp\tp_adj\tselected\n"
-                                              "CD3E\tT\t2\t1e-9\t1e-8\t1\n"
-                                              "LYZ\tT\t0.5\t0.01\t0.05\t0\n"
-                                              "LYZ\tMono\t3\t1e-12\t1e-11\t1\n"
-                                              "GNLY\tNK\t3\t1e-12\t1e-11\t0\n")),
+  EXPECT_EQ(read_gene_list(dir.write("s.tsv",
+                                     "gene\tcell_type\tlog_fc\tp\tp_adj\tselected\n"
+                                     "CD3E\tT\t2\t1e-9\t1e-8\t1\n"
+                                     "LYZ\tT\t0.5\t0.01\t0.05\t0\n"
+                                     "LYZ\tMono\t3\t1e-12\t1e-11\t1\n"
+                                     "GNLY\tNK\t3\t1e-12\t1e-11\t0\n")),
             (Genes{"CD3E", "LYZ"}));
   expect_error<InputError>([&] { read_gene_list(dir.write("f.tsv", "gene\tselected\nCD3E\tmaybe\n")); },
                            {"f.tsv", "line 2", "selected = 'maybe'"});

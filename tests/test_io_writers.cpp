@@ -78,8 +78,8 @@ TEST(IoWriters, H5adOpensInPythonAnndata) {
   TempDir dir;
   DenseAnnData a = example(5, 7);
   std::string path = write(dir, "check.h5ad", a);
-  auto j = nlohmann::json::parse(
-      run("/usr/bin/python3 " + std::string(BLUE_FIXTURES) + "/h5ad/check_anndata.py " + path));
+  auto j = nlohmann::json::parse(run("/usr/bin/python3 " + std::string(BLUE_FIXTURES) + "/h5ad/check_anndata.py " +
+                                     path));
   EXPECT_EQ(j["shape"], (std::vector<int>{5, 7}));
   EXPECT_EQ(j["x_dtype"], "float32");
   EXPECT_EQ(j["obs_names"].get<std::vector<std::string>>(), a.obs_names);

@@ -194,7 +194,8 @@ TEST(Evaluate, GepMetrics) {
   EXPECT_NEAR(evaluate_geps(pred, truth, map, linear).rows[0].ccc_mean_profile, 1.0, 1e-6);
   // A prediction stored as log2(CPM + 1) (the default) is brought back to linear first.
   MatrixF logged = pred.layers["Tpred"];
-  for (int i = 0; i < 3; ++i) logged.row(i) = (logged.row(i) / logged.row(i).sum() * 1e6f).array().log1p() / std::log(2.0f);
+  for (int i = 0; i < 3; ++i)
+    logged.row(i) = (logged.row(i) / logged.row(i).sum() * 1e6f).array().log1p() / std::log(2.0f);
   pred.layers["Tpred"] = logged;
   EXPECT_NEAR(evaluate_geps(pred, truth, map).rows[0].ccc_mean_profile, 1.0, 1e-5);
   // Treated as linear, the same log values disagree.

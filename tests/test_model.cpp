@@ -44,7 +44,8 @@ TrainingSet synthetic_set(int n, int genes, int types, std::uint64_t seed) {
   Rng rng(seed);
   MatrixF profiles(types, genes);
   for (int k = 0; k < types; ++k)
-    for (int g = 0; g < genes; ++g) profiles(k, g) = (g % types == k ? 2000.0f : 100.0f) * (1.0f + 0.5f * static_cast<float>(rng.uniform()));
+    for (int g = 0; g < genes; ++g)
+      profiles(k, g) = (g % types == k ? 2000.0f : 100.0f) * (1.0f + 0.5f * static_cast<float>(rng.uniform()));
   TrainingSet s;
   s.x.resize(n, genes);
   s.proportions.resize(n, types);
@@ -97,7 +98,8 @@ TEST(ModelNetwork, DefaultArchitectureIsMethods) {
   EXPECT_EQ(a.mlp_widths(), (std::vector<int>{4096, 4096, 1024, 256, 64}));
   Network net(a, 1);
   // Hand count: GEP projection and head, MLP (its projection first), U-Net convolutions and BatchNorms.
-  std::int64_t mlp = 2000LL * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1024 + 1024 + 1024 * 256 + 256 + 256 * 64 + 64 + 64 * 9 + 9;
+  std::int64_t mlp = 2000LL * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1024 + 1024 + 1024 * 256 + 256 + 256 * 64 + 64 +
+                     64 * 9 + 9;
   std::int64_t lin = (2000LL * 4096 + 4096) + 4096LL * 2000 + 2000;
   auto dc = [](std::int64_t i, std::int64_t o) { return 3 * i * o + 3 * o * o + 4 * o; };  // convs + 2 BN
   std::int64_t unet = dc(1, 16) + dc(16, 32) + dc(32, 64) + dc(64, 128) + dc(128, 256);
@@ -173,26 +175,26 @@ TEST(ModelFile, SaveLoadRoundTripGivesIdenticalPredictions) {
     Network net(a, 3);
     net.set_input_statistics(random_input(20, 24, 8));
     ModelInfo info;
-  for (int g = 0; g < 24; ++g) info.genes.push_back("G" + std::to_string(g));
-  info.cell_types = {"A", "B cell", "C/D"};
-  info.meta["training"] = {{"epochs", 1}};
-  std::string path = temp_path("roundtrip.blue");
-  {
-    StagedOutputs out(true);
-    save_model(out, path, info, net);
-    out.commit();
-  }
-  LoadedModel m = load_model(path);
-  fs::remove(path);
-  EXPECT_EQ(m.info.genes, info.genes);
-  EXPECT_EQ(m.info.cell_types, info.cell_types);
-  EXPECT_EQ(m.info.meta.at("training").at("epochs"), 1);
-  EXPECT_EQ(m.info.meta.at("blue_version"), BLUE_VERSION);
-  MatrixF x = random_input(4, 24, 9);
-  Prediction p = net.predict(x), q = m.network.predict(x);
-  EXPECT_EQ(m.network.architecture().input_scaling, scaling);
-  EXPECT_EQ(p.proportions, q.proportions);
-  for (int k = 0; k < 3; ++k) EXPECT_EQ(p.gep[k], q.gep[k]);
+    for (int g = 0; g < 24; ++g) info.genes.push_back("G" + std::to_string(g));
+    info.cell_types = {"A", "B cell", "C/D"};
+    info.meta["training"] = {{"epochs", 1}};
+    std::string path = temp_path("roundtrip.blue");
+    {
+      StagedOutputs out(true);
+      save_model(out, path, info, net);
+      out.commit();
+    }
+    LoadedModel m = load_model(path);
+    fs::remove(path);
+    EXPECT_EQ(m.info.genes, info.genes);
+    EXPECT_EQ(m.info.cell_types, info.cell_types);
+    EXPECT_EQ(m.info.meta.at("training").at("epochs"), 1);
+    EXPECT_EQ(m.info.meta.at("blue_version"), BLUE_VERSION);
+    MatrixF x = random_input(4, 24, 9);
+    Prediction p = net.predict(x), q = m.network.predict(x);
+    EXPECT_EQ(m.network.architecture().input_scaling, scaling);
+    EXPECT_EQ(p.proportions, q.proportions);
+    for (int k = 0; k < 3; ++k) EXPECT_EQ(p.gep[k], q.gep[k]);
   }
 }
 
@@ -341,7 +343,9 @@ model::TrainingSet augmentation_set(int n, int types, int genes) {
   return s;
 }
 
-Eigen::ArrayXXd linear(const MatrixF& log2_cpm) { return (log2_cpm.cast<double>().array() * std::log(2.0)).exp() - 1.0; }
+Eigen::ArrayXXd linear(const MatrixF& log2_cpm) {
+  return (log2_cpm.cast<double>().array() * std::log(2.0)).exp() - 1.0;
+}
 
 class Augmentation : public ::testing::Test {
  protected:
@@ -375,8 +379,8 @@ TEST_F(Augmentation, PlatformNoiseScalesBulkAndGepsByTheSameGeneFactors) {
   double var = 0;
   for (double c : centred) var += c * c;
   EXPECT_NEAR(std::sqrt(var / static_cast<double>(centred.size())), 0.5, 0.03);  // sigma of the factors
-  EXPECT_EQ(model::augmented(s, K, o, 3, 7).x, a.x);  // reproducible
-  EXPECT_NE(model::augmented(s, K, o, 3, 8).x, a.x);  // another batch, other draws
+  EXPECT_EQ(model::augmented(s, K, o, 3, 7).x, a.x);                             // reproducible
+  EXPECT_NE(model::augmented(s, K, o, 3, 8).x, a.x);                             // another batch, other draws
   o.platform_noise = 0;
   EXPECT_EQ(model::augmented(s, K, o, 3, 7).x, s.x);  // off: untouched
 }

@@ -49,7 +49,8 @@ TEST_F(ModelCli, TrainingConvergesOnHeldOutPseudobulk) {
   const auto& log = prov.at("training_log");
   ASSERT_EQ(log.size(), 8u);
   EXPECT_LT(log.back().at("train_loss").get<double>(), 0.7 * log.front().at("train_loss").get<double>());
-  EXPECT_LT(log.back().at("train_proportion_loss").get<double>(), 0.8 * log.front().at("train_proportion_loss").get<double>());
+  EXPECT_LT(log.back().at("train_proportion_loss").get<double>(),
+            0.8 * log.front().at("train_proportion_loss").get<double>());
   double best_val_ccc = 0;
   for (const auto& e : log) best_val_ccc = std::max(best_val_ccc, e.at("val_proportion_ccc").get<double>());
   EXPECT_GT(best_val_ccc, 0.8);  // constant predictions score ~0
@@ -220,8 +221,8 @@ TEST_F(ModelCli, EnsembleFileHoldsItsMembersAndReportsTheirSpread) {
 TEST_F(ModelCli, NnlsWeightBlendsTheModelsSignatureEstimate) {
   const std::string bulk = quote(example("finotello_bulk.tsv.gz"));
   std::string table = "cell_type\tmrna_content\n";
-  const char* types[] = {"B", "CD14+ Mono", "CD8 T", "DC", "FCGR3A+ Mono", "Memory CD4 T", "NK", "Naive CD4 T",
-                         "Platelet"};
+  const char* types[] = {"B",  "CD14+ Mono",  "CD8 T",   "DC", "FCGR3A+ Mono", "Memory CD4 T",
+                         "NK", "Naive CD4 T", "Platelet"};
   for (int i = 0; i < 9; ++i) table += std::string(types[i]) + "\t" + std::to_string(1.0 + 0.25 * i) + "\n";
   const auto content = *dir_ / "content.tsv";
   std::ofstream(content) << table;
@@ -272,7 +273,8 @@ TEST_F(ModelCli, PosteriorGepsAreTheTypesSharesOfTheBulk) {
         if (allocated < 100.0) continue;  // float rounding dominates small values
         const double r = cpm(i, g) / allocated;
         if (ratio < 0) ratio = r;
-        ASSERT_NEAR(r, ratio, 2e-3 * ratio) << t << " sample " << i << " gene " << post.var_names[static_cast<std::size_t>(g)];
+        ASSERT_NEAR(r, ratio, 2e-3 * ratio)
+            << t << " sample " << i << " gene " << post.var_names[static_cast<std::size_t>(g)];
       }
       EXPECT_GT(ratio, 0) << t;
     }
@@ -292,18 +294,23 @@ TEST_F(ModelCli, MrnaContentCalibratesTheFractions) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("Platelet"), std::string::npos) << r.err;  // unmapped, said so
   if (!std::filesystem::exists(*dir_ / "gep_network/proportions.tsv")) {
-    ASSERT_EQ(run_blue("deconvolve -m " + quote(*dir_ / "model.blue") + " -b " + quote(example("finotello_bulk.tsv.gz")) +
-                           " --threads 2 -o " + quote(*dir_ / "gep_network"),
-                       *dir_ / "plain.err").code, 0);
+    ASSERT_EQ(run_blue("deconvolve -m " + quote(*dir_ / "model.blue") + " -b " +
+                           quote(example("finotello_bulk.tsv.gz")) + " --threads 2 -o " + quote(*dir_ / "gep_network"),
+                       *dir_ / "plain.err")
+                  .code,
+              0);
   }
   EXPECT_EQ(slurp(*dir_ / "mrna/proportions_uncalibrated.tsv"), slurp(*dir_ / "gep_network/proportions.tsv"));
   SampleTable p = read_sample_table(*dir_ / "mrna/proportions_uncalibrated.tsv", "p");
   SampleTable q = read_sample_table(*dir_ / "mrna/proportions.tsv", "q");
-  const auto col = [&](const std::string& t) { return std::find(p.columns.begin(), p.columns.end(), t) - p.columns.begin(); };
+  const auto col = [&](const std::string& t) {
+    return std::find(p.columns.begin(), p.columns.end(), t) - p.columns.begin();
+  };
   const auto mono = col("CD14+ Mono"), t = col("Naive CD4 T");
   for (Eigen::Index i = 0; i < q.values.rows(); ++i) {
     EXPECT_NEAR(q.values.row(i).sum(), 1.0, 1e-5);
-    EXPECT_LT(q.values(i, mono) / p.values(i, mono), 0.8 * q.values(i, t) / p.values(i, t)) << p.samples[static_cast<std::size_t>(i)];
+    EXPECT_LT(q.values(i, mono) / p.values(i, mono), 0.8 * q.values(i, t) / p.values(i, t))
+        << p.samples[static_cast<std::size_t>(i)];
   }
   // A map onto a row the table lacks: exit 2, nothing written.
   ScratchDir bad("blue_mrna_bad");
@@ -368,7 +375,8 @@ TEST_F(ModelCli, ChunkedDeconvolutionEqualsTheWholeCohort) {
     write_h5ad(out, *dir_ / "fin.h5ad", a);
     out.commit();
   }
-  const std::string common = "deconvolve -m " + quote(*dir_ / "model.blue") + " --adapt --nnls-weight 0.25 --threads 2 ";
+  const std::string common = "deconvolve -m " + quote(*dir_ / "model.blue") +
+                             " --adapt --nnls-weight 0.25 --threads 2 ";
   auto run = [&](const std::string& bulk, const std::string& out, const std::string& extra) {
     auto r = run_blue(common + "-b " + quote(bulk) + " -o " + quote(*dir_ / out) + " " + extra, *dir_ / (out + ".err"));
     EXPECT_EQ(r.code, 0) << r.err;
@@ -387,8 +395,10 @@ TEST_F(ModelCli, ChunkedDeconvolutionEqualsTheWholeCohort) {
     ASSERT_EQ(names, files(y));
     EXPECT_GT(names.size(), 15u);  // tables, diagnostics, gene_bias.tsv, gep.h5ad, 9 gep/<type>.tsv
     for (const auto& n : names) {
-      if (n == "gep.h5ad") expect_same_h5ad(*dir_ / x + "/" + n, *dir_ / y + "/" + n);
-      else expect_same_text(*dir_ / x + "/" + n, *dir_ / y + "/" + n, x + " vs " + y + ": " + n);
+      if (n == "gep.h5ad")
+        expect_same_h5ad(*dir_ / x + "/" + n, *dir_ / y + "/" + n);
+      else
+        expect_same_text(*dir_ / x + "/" + n, *dir_ / y + "/" + n, x + " vs " + y + ": " + n);
     }
   };
   run(example("finotello_bulk.tsv.gz"), "tsv_whole", "");

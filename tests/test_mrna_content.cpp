@@ -35,7 +35,7 @@ TEST(MrnaContent, FractionsScaleByLibrarySizeOverContent) {
 
 TEST(MrnaContent, ShippedImmuneTableAndPbmc3kMap) {
   const std::string root = BLUE_SOURCE_DIR;
-  const std::vector<std::string> types = {"B", "CD14+ Mono", "CD8 T", "DC", "FCGR3A+ Mono", "Memory CD4 T",
+  const std::vector<std::string> types = {"B",  "CD14+ Mono",  "CD8 T",   "DC", "FCGR3A+ Mono", "Memory CD4 T",
                                           "NK", "Naive CD4 T", "Platelet"};
   const std::vector<double> sizes(types.size(), 1000.0);
   const MrnaCalibration c = mrna_calibration(root + "/data/mrna_content_immune.tsv", root + "/data/mrna_map_pbmc3k.tsv",

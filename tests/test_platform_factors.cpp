@@ -91,7 +91,8 @@ TEST(TrainCli, SortedProfilesGiveEachPanelGeneAFactor) {
   const std::string root = BLUE_SOURCE_DIR;
   const std::string base = "train -r " + quote(shared("pbmc3k/pbmc3k_raw_counts_labelled.h5ad")) +
                            " --label-key cell_type --projection 64 --base-channels 2 --samples 60 --val-samples 20 "
-                           "--epochs 1 --batch-size 16 --threads 2 --sorted-map " + quote(root + "/bench/abis_map_pbmc3k.tsv");
+                           "--epochs 1 --batch-size 16 --threads 2 --sorted-map " +
+                           quote(root + "/bench/abis_map_pbmc3k.tsv");
   auto r = run_blue(base + " -o " + quote(dir / "no.blue"), dir / "no.err");
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("--sorted-map needs --sorted-profiles"), std::string::npos) << r.err;

@@ -33,7 +33,8 @@ std::string example(const std::string& f) { return std::string(BLUE_SOURCE_DIR) 
 
 TEST(LabelMap, ReadsRowsAndRefusesMalformedFiles) {
   ScratchDir dir("blue_label_map");
-  const LabelMap map = read_label_map(write_file(dir, "ok.tsv", "# comment\nreference\tlabel\ttype\na.h5ad\tT\tCD4 T\n\n*\tMono\t-\n"));
+  const LabelMap map =
+      read_label_map(write_file(dir, "ok.tsv", "# comment\nreference\tlabel\ttype\na.h5ad\tT\tCD4 T\n\n*\tMono\t-\n"));
   ASSERT_EQ(map.rows.size(), 2u);
   EXPECT_EQ(map.rows[0].type, "CD4 T");
   EXPECT_EQ(map.rows[1].reference, "*");
@@ -41,15 +42,16 @@ TEST(LabelMap, ReadsRowsAndRefusesMalformedFiles) {
   auto message = [&](const std::string& text) { return input_error_for(dir, text, read_label_map); };
   EXPECT_NE(message("ref\tlabel\ttype\na\tb\tc\n").find("line 1: expected the header"), std::string::npos);
   EXPECT_NE(message("reference\tlabel\ttype\na\tb\n").find("line 2: expected 3 non-empty fields"), std::string::npos);
-  EXPECT_NE(message("reference\tlabel\ttype\na\tb\tc\na\tb\td\n").find("line 3: reference 'a', label 'b' is mapped twice"),
-            std::string::npos);
+  EXPECT_NE(
+      message("reference\tlabel\ttype\na\tb\tc\na\tb\td\n").find("line 3: reference 'a', label 'b' is mapped twice"),
+      std::string::npos);
   EXPECT_NE(message("reference\tlabel\ttype\n").find("no rows"), std::string::npos);
 }
 
 TEST(LabelMap, SpecificRowsWinOverStarAndDashDropsCells) {
   ScratchDir dir("blue_label_map_apply");
-  const LabelMap map = read_label_map(
-      write_file(dir, "m.tsv", "reference\tlabel\ttype\n*\tT\tT cells\nr1\tT\tCD4 T\nr1\tMono\tMonocytes\n*\tEry\t-\n"));
+  const LabelMap map = read_label_map(write_file(
+      dir, "m.tsv", "reference\tlabel\ttype\n*\tT\tT cells\nr1\tT\tCD4 T\nr1\tMono\tMonocytes\n*\tEry\t-\n"));
   Reference ref = test_data::make_reference({{1, 0}, {2, 0}, {0, 3}, {5, 5}}, {"T", "T", "Mono", "Ery"});
   apply_label_map(ref, "r1", "data/r1", map);
   EXPECT_EQ(ref.cell_types, (std::vector<std::string>{"CD4 T", "Monocytes"}));
@@ -114,13 +116,16 @@ TEST(TrainCli, SeveralReferencesWithALabelMap) {
   for (std::size_t p; (p = text.find("pbmc3k_raw_counts_labelled.h5ad")) != std::string::npos;)
     text.replace(p, 31, "pbmc3k_example.h5ad");
   const std::string local_map = write_file(dir, "map.tsv", text);
-  const std::string refs = "train -r " + quote(pbmc) + " -r " + quote(shared("vangalen2019_aml/vangalen2019_aml_13samples.h5ad")) +
+  const std::string refs = "train -r " + quote(pbmc) + " -r " +
+                           quote(shared("vangalen2019_aml/vangalen2019_aml_13samples.h5ad")) +
                            " --label-key cell_type --threads 2 ";
-  const std::string small = " --projection 64 --base-channels 2 --samples 60 --val-samples 20 --epochs 1 --batch-size 16";
+  const std::string small =
+      " --projection 64 --base-channels 2 --samples 60 --val-samples 20 --epochs 1 --batch-size 16";
   auto r = run_blue(refs + "--label-map " + quote(local_map) + small + " --out " + quote(dir / "m.blue"), dir / "err");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("every sample drawn from one of 2 donors: pbmc3k_example.h5ad, vangalen2019_aml_13samples.h5ad"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   const auto prov = nlohmann::json::parse(slurp(dir / "m.blue.provenance.json"));
   ASSERT_TRUE(prov.contains("references")) << prov.dump();
   EXPECT_EQ(prov["references"].size(), 2u);
@@ -140,7 +145,8 @@ TEST(TrainCli, SeveralReferencesWithALabelMap) {
   r = run_blue(refs + "--label-map " + quote(partial) + small + " --out " + quote(dir / "bad.blue"), dir / "bad.err");
   EXPECT_EQ(r.code, 2) << r.err;  // input
   EXPECT_NE(r.err.find("reference 'pbmc3k_example.h5ad' has 8 label(s) that the label map does not map"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "bad.blue"));
 }
 
@@ -153,7 +159,8 @@ TEST(TrainCli, BulkGenesRestrictThePanelToTheCohort) {
   auto r = run_blue("train -r " + quote(shared("vangalen2019_aml/vangalen2019_aml_13samples.h5ad")) +
                         " --label-key cell_type --bulk-genes " + quote(tcga) +
                         " --projection 64 --base-channels 2 --samples 60 --val-samples 20 --epochs 1 --batch-size 16 "
-                        "--threads 2 -o " + quote(dir / "aml.blue"),
+                        "--threads 2 -o " +
+                        quote(dir / "aml.blue"),
                     dir / "train.err");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("698 of its 712 genes are in the reference"), std::string::npos) << r.err;

@@ -46,9 +46,12 @@ const std::string kBulk = std::string(BLUE_SOURCE_DIR) + "/examples/finotello_bu
 // threads are deterministic too (ModelTrain.SameSeedSameThreadsGiveIdenticalWeights) but spin badly when
 // the machine's cores are busy.
 std::vector<std::string> train_args(const std::string& out, int epochs) {
-  return {"train", "--quiet", "-r", kReference, "--label-key", "cell_type", "--projection", "16", "--base-channels",
-          "1", "--samples", "200", "--val-samples", "10", "--epochs", std::to_string(epochs), "--batch-size", "16",
-          "--threads", "1", "--out", out};
+  return {"train",           "--quiet",   "-r",           kReference,
+          "--label-key",     "cell_type", "--projection", "16",
+          "--base-channels", "1",         "--samples",    "200",
+          "--val-samples",   "10",        "--epochs",     std::to_string(epochs),
+          "--batch-size",    "16",        "--threads",    "1",
+          "--out",           out};
 }
 
 std::string joined(const std::vector<std::string>& args) {
@@ -58,8 +61,8 @@ std::string joined(const std::vector<std::string>& args) {
 }
 
 // Fields that measure the run, not its result (see the file comment).
-const std::set<std::string> kVolatile = {"seconds", "samples_per_second", "wall_seconds", "cpu_seconds",
-                                         "peak_rss_mib", "finished_utc", "command_line"};
+const std::set<std::string> kVolatile = {"seconds",      "samples_per_second", "wall_seconds", "cpu_seconds",
+                                         "peak_rss_mib", "finished_utc",       "command_line"};
 
 // JSON flattened to "/pointer" -> value, without the volatile fields, with `dir` replaced by "<run>" in text.
 std::map<std::string, nlohmann::json> comparable(const nlohmann::json& j, const std::string& dir,
@@ -81,7 +84,8 @@ std::map<std::string, nlohmann::json> comparable(const nlohmann::json& j, const 
 }
 
 void expect_same_json(const nlohmann::json& a, const std::string& dir_a, const nlohmann::json& b,
-                      const std::string& dir_b, const std::string& what, const std::set<std::string>& also_ignore = {}) {
+                      const std::string& dir_b, const std::string& what,
+                      const std::set<std::string>& also_ignore = {}) {
   const auto ca = comparable(a, dir_a, also_ignore), cb = comparable(b, dir_b, also_ignore);
   EXPECT_GT(ca.size(), 5u) << what;
   for (const auto& [pointer, value] : ca) {
@@ -116,8 +120,10 @@ std::vector<std::string> files_under(const std::string& dir) {
 
 // simulate -> train -> deconvolve into `dir`.
 void pipeline(const std::string& dir, const std::string& seed) {
-  RunResult r = blue_run("simulate --quiet -r '" + kReference + "' --label-key cell_type -n 40 --cells 100 --split test "
-                         "--threads 2 --seed " + seed + " --out " + dir + "/sim.h5ad");
+  RunResult r = blue_run("simulate --quiet -r '" + kReference +
+                         "' --label-key cell_type -n 40 --cells 100 --split test "
+                         "--threads 2 --seed " +
+                         seed + " --out " + dir + "/sim.h5ad");
   ASSERT_EQ(r.code, 0) << r.output;
   auto train = train_args(dir + "/model.blue", 2);
   train.insert(train.end(), {"--seed", seed});
@@ -170,8 +176,10 @@ TEST(Reliability, SameSeedAndThreadsGiveIdenticalOutputs) {
     }
   }
   // The comparison can fail: another seed gives other pseudobulk.
-  RunResult r = blue_run("simulate --quiet -r '" + kReference + "' --label-key cell_type -n 40 --cells 100 --split test "
-                         "--threads 2 --seed 43 --out " + tmp.file("sim43.h5ad"));
+  RunResult r = blue_run("simulate --quiet -r '" + kReference +
+                         "' --label-key cell_type -n 40 --cells 100 --split test "
+                         "--threads 2 --seed 43 --out " +
+                         tmp.file("sim43.h5ad"));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_FALSE(slurp(tmp.file("sim43.h5ad")) == slurp(a + "/sim.h5ad"));
 }
@@ -211,7 +219,8 @@ TEST(Reliability, InterruptedTrainingResumesToTheSameWeights) {
   EXPECT_LT(done, kEpochs) << "SIGINT came too late to interrupt training:\n" << log;
   EXPECT_EQ(stopped.meta.at("training_log").size(), static_cast<std::size_t>(done));
   // The comparison below can fail: the model kept at the interruption is not the final one.
-  EXPECT_FALSE(stopped.blobs.at("weights") == blue::model::read_container(tmp.file("straight/model.blue")).blobs.at("weights"));
+  EXPECT_FALSE(stopped.blobs.at("weights") ==
+               blue::model::read_container(tmp.file("straight/model.blue")).blobs.at("weights"));
 
   auto resume = train_args(model, kEpochs);
   resume.erase(std::find(resume.begin(), resume.end(), "--quiet"));  // to see "resuming from"
@@ -221,6 +230,7 @@ TEST(Reliability, InterruptedTrainingResumesToTheSameWeights) {
   EXPECT_NE(resumed.output.find("resuming from"), std::string::npos) << resumed.output;
   // Same final weights and checkpoint weights, byte for byte; same losses at every epoch and best epoch.
   expect_same_container(model, tmp.file("stopped"), tmp.file("straight/model.blue"), tmp.file("straight"));
-  expect_same_container(model + ".ckpt", tmp.file("stopped"), tmp.file("straight/model.blue.ckpt"), tmp.file("straight"));
+  expect_same_container(model + ".ckpt", tmp.file("stopped"), tmp.file("straight/model.blue.ckpt"),
+                        tmp.file("straight"));
   EXPECT_EQ(blue::model::read_container(model).meta.at("training_log").size(), static_cast<std::size_t>(kEpochs));
 }

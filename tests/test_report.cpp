@@ -114,7 +114,7 @@ TEST(ReportPlots, StackedBarsStackToOne) {
   const std::string out = proportions_svg(p);
   // 320 px wide (minimum) for 2 samples: bars 160 px apart, 15% gap; y: 0..1 over 330..30.
   EXPECT_TRUE(contains(out, "<rect x=\"92.00\" y=\"255.00\" width=\"136.00\" height=\"75.00\"")) << out;  // s1, A
-  EXPECT_TRUE(contains(out, "<rect x=\"92.00\" y=\"30.00\" width=\"136.00\" height=\"225.00\""));          // s1, B
+  EXPECT_TRUE(contains(out, "<rect x=\"92.00\" y=\"30.00\" width=\"136.00\" height=\"225.00\""));         // s1, B
   EXPECT_TRUE(contains(out, "<title>s1: A 0.250</title>"));
   EXPECT_TRUE(contains(out, "Fraction of cells (0-1)"));
 }
@@ -132,8 +132,13 @@ TEST(ReportPlots, EnsembleSpreadInTooltipsAndTable) {
   EXPECT_TRUE(contains(html, "<title>s2: A 0.500 (SD over the ensemble 0.050)</title>")) << html;
   EXPECT_TRUE(contains(html, "id=\"spread-table\""));
   // A: mean 0.283, median SD 0.020, largest 0.050 in s2; B: mean 0.717, median 0.030, largest 0.040 in s3.
-  EXPECT_TRUE(contains(html, "<td>A</td><td class=\"num\">0.283</td><td class=\"num\">0.020</td><td class=\"num\">0.050</td><td>s2</td>")) << html;
-  EXPECT_TRUE(contains(html, "<td>B</td><td class=\"num\">0.717</td><td class=\"num\">0.030</td><td class=\"num\">0.040</td><td>s3</td>"));
+  EXPECT_TRUE(contains(
+      html,
+      "<td>A</td><td class=\"num\">0.283</td><td class=\"num\">0.020</td><td class=\"num\">0.050</td><td>s2</td>"))
+      << html;
+  EXPECT_TRUE(contains(
+      html,
+      "<td>B</td><td class=\"num\">0.717</td><td class=\"num\">0.030</td><td class=\"num\">0.040</td><td>s3</td>"));
   in.proportions_sd.reset();
   EXPECT_FALSE(contains(render_report(in).html, "spread-table"));
 }
@@ -253,7 +258,8 @@ TEST(ReportModel, SummaryFromTrainingLog) {
   EXPECT_FALSE(model_summary(meta).curve.has_value());
   // The test-split metrics of blue train (null = NaN) become two tables.
   meta["test_split"] = {{"samples", 300},
-                        {"proportions", {{"metrics", {{{"type", "A"}, {"n", 300}, {"ccc", 0.91234}, {"pearson", nullptr}}}}}},
+                        {"proportions",
+                         {{"metrics", {{{"type", "A"}, {"n", 300}, {"ccc", 0.91234}, {"pearson", nullptr}}}}}},
                         {"gep", {{"metrics", {{{"type", "A"}, {"ccc_mean_profile", 0.5}}}}}}};
   const ModelSummary t = model_summary(meta);
   EXPECT_EQ(t.test_samples, 300u);
@@ -296,7 +302,8 @@ void write_subtype_dir(const blue::test::TempDir& tmp) {
   tmp.write("st/stability.tsv", "features\tk\tpac\tchosen\nprofiles\t2\t0.1\tyes\nprofiles\t3\t0.4\tno\n");
   tmp.write("st/comparison.tsv", "features\tk\tlogrank_p\nprofiles\t2\t0.0123\n");
   tmp.write("st/survival_profiles/km.svg", kTinyKm);
-  tmp.write("st/survival_profiles/logrank.tsv", "chisq\tdf\tp\tobserved\texpected\n6.27\t1\t0.0123\tS1=3;S2=5\tS1=6;S2=2\n");
+  tmp.write("st/survival_profiles/logrank.tsv",
+            "chisq\tdf\tp\tobserved\texpected\n6.27\t1\t0.0123\tS1=3;S2=5\tS1=6;S2=2\n");
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST(Split, ATypeSplitDoesNotChangeWhenAnotherTypeIsExcluded) {
   CellSplit sf = split_cells(full, 5), sr = split_cells(reduced, 5);
   for (int s = 0; s < 3; ++s) {
     std::vector<std::string> names_full, names_reduced;
-    for (auto row : sf.pools[s][2]) names_full.push_back(full.cells[row]);      // type C
+    for (auto row : sf.pools[s][2]) names_full.push_back(full.cells[row]);        // type C
     for (auto row : sr.pools[s][1]) names_reduced.push_back(reduced.cells[row]);  // C is index 1 now
     EXPECT_EQ(names_full, names_reduced);
   }

@@ -49,7 +49,8 @@ Reference two_donor_reference() {
 TEST(SimulateDonors, EverySampleDrawsFromOneDonorAndItsTypes) {
   const Reference ref = two_donor_reference();
   std::vector<std::vector<std::int64_t>> all(2);
-  for (std::size_t c = 0; c < ref.n_cells(); ++c) all[static_cast<std::size_t>(ref.cell_type_of[c])].push_back(static_cast<std::int64_t>(c));
+  for (std::size_t c = 0; c < ref.n_cells(); ++c)
+    all[static_cast<std::size_t>(ref.cell_type_of[c])].push_back(static_cast<std::int64_t>(c));
   const DonorPools donors = pools_by_donor(ref, all);
   ASSERT_EQ(donors.names, (std::vector<std::string>{"d1", "d2"}));
   EXPECT_EQ(donors.pools[1][1].size(), 0u);
@@ -67,7 +68,7 @@ TEST(SimulateDonors, EverySampleDrawsFromOneDonorAndItsTypes) {
       EXPECT_EQ(pb.bulk(r, 3), 0.0f);  // no cell of d2
     } else {
       EXPECT_EQ(pb.bulk(r, 2), 0.0f);
-      EXPECT_FLOAT_EQ(pb.bulk(r, 3), 1.0f);  // every drawn cell is d2's (one count each)
+      EXPECT_FLOAT_EQ(pb.bulk(r, 3), 1.0f);   // every drawn cell is d2's (one count each)
       EXPECT_EQ(pb.proportions(r, 1), 0.0f);  // d2 has no B
       EXPECT_FLOAT_EQ(pb.proportions(r, 0), 1.0f);
     }
@@ -105,8 +106,10 @@ TEST(SimulateDonors, ReaderSelectsDonorsOfTheRealAmlReference) {
 TEST(SimulateDonors, CliWritesTheDonorOfEverySample) {
   ScratchDir dir("blue_sim_donors");
   const std::string out = dir / "held_out.h5ad";
-  auto r = run_blue("simulate -r " + quote(shared(kAml)) + " --label-key cell_type --donor-key patient --donors "
-                    "BM1,BM2 --split all --samples 30 --cells 100 --threads 2 --exclude-types B,NK -o " + quote(out),
+  auto r = run_blue("simulate -r " + quote(shared(kAml)) +
+                        " --label-key cell_type --donor-key patient --donors "
+                        "BM1,BM2 --split all --samples 30 --cells 100 --threads 2 --exclude-types B,NK -o " +
+                        quote(out),
                     dir / "err");
   ASSERT_EQ(r.code, 0) << r.err;
   H5adFile f(out);

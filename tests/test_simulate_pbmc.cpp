@@ -92,8 +92,8 @@ void expect_bulk_is_mixture(const DenseAnnData& a) {
 TEST(SimulatePbmc, H5adIsAConsistentMixtureAndReproducibleAcrossThreads) {
   ScratchDir dir("blue_sim_pbmc");
   const std::string genes = write_gene_subset(dir / "genes.txt");
-  auto one = run_blue(pbmc_args(genes, "--seed 5 --threads 1 --out " + dir / "a.h5ad" + " --cell-index " +
-                                           dir / "idx.tsv"),
+  auto one = run_blue(pbmc_args(genes,
+                                "--seed 5 --threads 1 --out " + dir / "a.h5ad" + " --cell-index " + dir / "idx.tsv"),
                       dir / "err1");
   ASSERT_EQ(one.code, 0) << one.err;
   auto two = run_blue(pbmc_args(genes, "--seed 5 --threads 2 --out " + dir / "c.h5ad"), dir / "err3");
@@ -111,8 +111,8 @@ TEST(SimulatePbmc, H5adIsAConsistentMixtureAndReproducibleAcrossThreads) {
   EXPECT_TRUE(std::filesystem::exists(dir / "a.h5ad.provenance.json"));
 
   // The split depends on --split-seed only: --seed 99 and --split test list the same pools.
-  auto test_split = run_blue(pbmc_args(genes, "--seed 99 --split test --out " + dir / "t.h5ad" +
-                                                  " --cell-index " + dir / "idx_test.tsv"),
+  auto test_split = run_blue(pbmc_args(genes, "--seed 99 --split test --out " + dir / "t.h5ad" + " --cell-index " +
+                                                  dir / "idx_test.tsv"),
                              dir / "err4");
   ASSERT_EQ(test_split.code, 0) << test_split.err;
   EXPECT_TRUE(slurp(dir / "idx.tsv") == slurp(dir / "idx_test.tsv")) << "the split changed with --seed";

@@ -64,8 +64,8 @@ TEST(SpecificGenes, RanksByFoldChangeOverTheOtherTypesMean) {
   // = 3.5; g2 A: 5 - (0 + 4) / 2 = 3 (C is close, but it is the mean that counts); g3 B: 5 - (1 + 2) / 2 = 3.5;
   // g4 C: 4 - (1 + 0) / 2 = 3.5 but its CPM 15 is below min CPM 20; g5 C: 6 - (0 + 2) / 2 = 5; g6: B and C
   // tie for the highest (no type). With min fold change 4 (log2 2), all but g4 and g6 pass.
-  const MeanProfiles p = profiles(
-      {{63, 3, 0}, {31, 3, 1}, {31, 0, 15}, {1, 31, 3}, {1, 0, 15}, {0, 3, 63}, {0, 63, 63}}, {"A", "B", "C"});
+  const MeanProfiles p =
+      profiles({{63, 3, 0}, {31, 3, 1}, {31, 0, 15}, {1, 31, 3}, {1, 0, 15}, {0, 3, 63}, {0, 63, 63}}, {"A", "B", "C"});
   SpecificGeneOptions o = options(4, 20, 1, 1);
   SpecificGeneSelection s = select_specific_genes(p, o);
   EXPECT_EQ(s.candidates, (std::vector<std::size_t>{3, 1, 1}));
@@ -122,8 +122,7 @@ TEST(SpecificGenes, TypesWithoutGenesAndBadOptions) {
   o.min_cpm = 0;
   o.min_per_type = 1;
   // B and C tie on g1: no type has it, so only A has a gene: fewer candidates than types.
-  expect_error<InputError>([&] { select_specific_genes(p, o); },
-                           {"only 1 genes", "--min-fold-change", "3 types"});
+  expect_error<InputError>([&] { select_specific_genes(p, o); }, {"only 1 genes", "--min-fold-change", "3 types"});
   // With a gene of its own for B (g2) and for C (g3), every type has a candidate and the selection works.
   const MeanProfiles q = profiles({{8, 1, 1}, {1, 8, 8}, {1, 9, 1}, {1, 1, 9}}, {"A", "B", "C"});
   const SpecificGeneSelection s = select_specific_genes(q, o);
@@ -168,20 +167,24 @@ TEST(SpecificGenesReal, Pbmc3kSignatureOnFinotello) {
   ro.path = shared_data("pbmc3k/pbmc3k_raw_counts_labelled.h5ad");
   ro.label_key = "cell_type";
   const Reference ref = read_reference(ro);
-  const ExpressionTable bulk =
-      read_expression_table(shared_data("finotello_pbmc/GSE107572_bulk_expression.tsv.gz"), "bulk");
+  const ExpressionTable bulk = read_expression_table(shared_data("finotello_pbmc/GSE107572_bulk_expression.tsv.gz"),
+                                                     "bulk");
   const SpecificGeneSelection s = select_specific_genes(mean_profiles(ref), {}, &bulk.genes);
   EXPECT_GE(s.per_type, defaults::kSignatureMinPerType);
   EXPECT_LE(s.per_type, defaults::kSignatureMaxPerType);
   const ExpressionTable sig = signature_rows(mean_profiles(ref), s.genes);
   const NnlsDeconvolution r = deconvolve_nnls(sig, bulk, {});
-  const SampleTable truth =
-      read_sample_table(shared_data("finotello_pbmc/GSE107572_ground_truth_fractions.tsv"), "truth");
+  const SampleTable truth = read_sample_table(shared_data("finotello_pbmc/GSE107572_ground_truth_fractions.tsv"),
+                                              "truth");
   // Sum the pbmc3k types into Finotello's, pooled over types and samples as `blue evaluate` does.
-  const std::vector<std::pair<std::string, std::vector<std::string>>> map = {
-      {"T.cells.CD4", {"Naive CD4 T", "Memory CD4 T"}}, {"T.cells.CD8", {"CD8 T"}},
-      {"Monocytes", {"CD14+ Mono", "FCGR3A+ Mono"}},    {"B.cells", {"B"}},
-      {"NK.cells", {"NK"}},                              {"Dendritic.cells", {"DC"}}};
+  const std::vector<std::pair<std::string, std::vector<std::string>>> map = {{"T.cells.CD4",
+                                                                              {"Naive CD4 T", "Memory CD4 T"}},
+                                                                             {"T.cells.CD8", {"CD8 T"}},
+                                                                             {"Monocytes",
+                                                                              {"CD14+ Mono", "FCGR3A+ Mono"}},
+                                                                             {"B.cells", {"B"}},
+                                                                             {"NK.cells", {"NK"}},
+                                                                             {"Dendritic.cells", {"DC"}}};
   std::vector<double> pred, want;
   for (const auto& [t, sources] : map) {
     const auto tc = std::find(truth.columns.begin(), truth.columns.end(), t) - truth.columns.begin();
@@ -206,8 +209,8 @@ TEST(SpecificGenesReal, Pbmc3kSignatureOnFinotello) {
 // endocrine fraction and fall as HbA1c rises (published analyses; here Spearman about -0.46), with the counts
 // as they are and divided by gene length (--gene-lengths, the shipped hg19 table; about -0.42).
 TEST(SpecificGenesReal, IsletBetaFractionAndHbA1c) {
-  const ExpressionTable table =
-      read_expression_table(shared_data("islets/pan_indrop_avg_celltype_profiles.tsv.gz"), "profiles");
+  const ExpressionTable table = read_expression_table(shared_data("islets/pan_indrop_avg_celltype_profiles.tsv.gz"),
+                                                      "profiles");
   const ExpressionTable bulk = read_expression_table(shared_data("islets/fadista77_bulk_counts.tsv.gz"), "bulk");
   const MeanProfiles p = mean_profiles(table);
   const ExpressionTable sig = signature_rows(p, select_specific_genes(p, {}, &bulk.genes).genes);
@@ -232,8 +235,8 @@ TEST(SpecificGenesReal, IsletBetaFractionAndHbA1c) {
       h.push_back(std::stod(pheno.cell(*row, hc)));
     }
     EXPECT_GE(b.size(), 70u);
-    EXPECT_LT(
-        spearman(Eigen::Map<Eigen::VectorXd>(b.data(), b.size()), Eigen::Map<Eigen::VectorXd>(h.data(), h.size())),
-        -0.3);
+    EXPECT_LT(spearman(Eigen::Map<Eigen::VectorXd>(b.data(), b.size()),
+                       Eigen::Map<Eigen::VectorXd>(h.data(), h.size())),
+              -0.3);
   }
 }

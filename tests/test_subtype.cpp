@@ -77,7 +77,7 @@ TEST(SubtypeGenes, RankSumMatchesR) {
   double p, auc;
   rank_sum_test({1.1, 2.2, 3.3, 4.4}, {2.2, 5.5, 6.6, 7.7, 8.8}, p, auc);
   EXPECT_NEAR(p, 0.085099932515670759, 1e-12);  // wilcox.test(exact = FALSE, correct = TRUE)
-  EXPECT_NEAR(auc, 2.5 / 20, 1e-12);  // 3.3 and 4.4 beat 2.2, 2.2 ties 2.2: U = 2.5 of 4 x 5 pairs
+  EXPECT_NEAR(auc, 2.5 / 20, 1e-12);            // 3.3 and 4.4 beat 2.2, 2.2 ties 2.2: U = 2.5 of 4 x 5 pairs
   rank_sum_test({3, 1, 4, 1, 5, 9, 2, 6}, {5, 3, 5, 8, 9, 7, 9, 3, 2, 3}, p, auc);
   EXPECT_NEAR(p, 0.26173637642418462, 1e-12);
 }

@@ -141,7 +141,8 @@ void check_grouped(const std::string& file, const std::string& col, const std::s
 }
 
 // Cox model on numeric columns and factor columns (R's treatment coding: first sorted level = reference).
-void check_cox(const std::string& file, const std::vector<std::string>& terms, Ties ties, const std::string& case_name) {
+void check_cox(const std::string& file, const std::vector<std::string>& terms, Ties ties,
+               const std::string& case_name) {
   Cohort c = load(file);
   std::vector<std::size_t> use;
   for (std::size_t r = 0; r < c.table.rows(); ++r) {
@@ -183,8 +184,12 @@ void check_cox(const std::string& file, const std::vector<std::string>& terms, T
   for (std::size_t j = 0; j < want.size(); ++j) {
     const auto& term = fit.terms[j];
     EXPECT_EQ(term.name, want[j]["term"]);
-    for (auto [value, key] : {std::pair{term.coef, "coef"}, {term.se, "se"}, {term.hr, "hr"},
-                              {term.hr_lower, "hr_lower"}, {term.hr_upper, "hr_upper"}, {term.z, "z"},
+    for (auto [value, key] : {std::pair{term.coef, "coef"},
+                              {term.se, "se"},
+                              {term.hr, "hr"},
+                              {term.hr_lower, "hr_lower"},
+                              {term.hr_upper, "hr_upper"},
+                              {term.z, "z"},
                               {term.p_wald, "p_wald"}})
       expect_r(value, want[j][key], case_name + " " + term.name + " " + key);
   }
@@ -192,11 +197,19 @@ void check_cox(const std::string& file, const std::vector<std::string>& terms, T
   EXPECT_EQ(fit.n, std::stoi(m["n"]));
   EXPECT_EQ(fit.events, std::stoi(m["events"]));
   EXPECT_EQ(fit.iterations, std::stoi(m["iter"])) << case_name;
-  for (auto [value, key] : {std::pair{fit.loglik0, "loglik0"}, {fit.loglik, "loglik"}, {fit.lr, "lr"},
-                            {fit.lr_p, "lr_p"}, {fit.wald, "wald"}, {fit.wald_p, "wald_p"}, {fit.score, "score"},
-                            {fit.score_p, "score_p"}, {fit.concordance.value, "concordance"},
-                            {fit.concordance.concordant, "concordant"}, {fit.concordance.discordant, "discordant"},
-                            {fit.concordance.tied_risk, "tied_x"}, {fit.concordance.tied_time, "tied_y"},
+  for (auto [value, key] : {std::pair{fit.loglik0, "loglik0"},
+                            {fit.loglik, "loglik"},
+                            {fit.lr, "lr"},
+                            {fit.lr_p, "lr_p"},
+                            {fit.wald, "wald"},
+                            {fit.wald_p, "wald_p"},
+                            {fit.score, "score"},
+                            {fit.score_p, "score_p"},
+                            {fit.concordance.value, "concordance"},
+                            {fit.concordance.concordant, "concordant"},
+                            {fit.concordance.discordant, "discordant"},
+                            {fit.concordance.tied_risk, "tied_x"},
+                            {fit.concordance.tied_time, "tied_y"},
                             {fit.concordance.tied_both, "tied_xy"}})
     expect_r(value, m[key], case_name + " " + key);
 }

@@ -44,7 +44,8 @@ TEST(TenxH5, ReferenceWithLabelsTrains) {
   ScratchDir dir("blue_tenx_h5");
   auto r = run_blue("train -r " + quote(kDir + "pbmc3k_300.h5") + " --labels " + quote(kDir + "labels_300.csv") +
                         " --label-key cell_type --exclude-types DC,Platelet --projection 64 --base-channels 2 "
-                        "--samples 40 --val-samples 20 --epochs 1 --batch-size 16 --threads 2 -o " + quote(dir / "m.blue"),
+                        "--samples 40 --val-samples 20 --epochs 1 --batch-size 16 --threads 2 -o " +
+                        quote(dir / "m.blue"),
                     dir / "err");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("1 features that are not 'Gene Expression' left out"), std::string::npos) << r.err;

@@ -30,7 +30,8 @@ MatrixF three_profiles() {
 // Bulk (genes x 1) of `cells` cells of each type: the sum of their mean profiles.
 Eigen::MatrixXd mixture(const MatrixF& profiles, const std::vector<double>& cells) {
   Eigen::MatrixXd bulk = Eigen::MatrixXd::Zero(profiles.cols(), 1);
-  for (Eigen::Index k = 0; k < profiles.rows(); ++k) bulk.col(0) += cells[k] * profiles.row(k).cast<double>().transpose();
+  for (Eigen::Index k = 0; k < profiles.rows(); ++k)
+    bulk.col(0) += cells[k] * profiles.row(k).cast<double>().transpose();
   return bulk;
 }
 
@@ -41,8 +42,8 @@ TEST(Unexplained, CeilingIsTheHighestTypeCpmOverTheSharedGenes) {
   ExpressionCeiling c = expression_ceiling(kGenes, three_profiles(), {"c", "x", "b", "a"}, "bulk");
   ASSERT_EQ(c.genes, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(c.bulk_rows, (std::vector<std::int32_t>{3, 2, 0}));
-  EXPECT_NEAR(c.ceiling_cpm[0], 1e6 * 60 / 80, 1e-6);   // A: 60 of 80
-  EXPECT_NEAR(c.ceiling_cpm[1], 1e6 * 80 / 90, 1e-6);   // B: 80 of 90
+  EXPECT_NEAR(c.ceiling_cpm[0], 1e6 * 60 / 80, 1e-6);    // A: 60 of 80
+  EXPECT_NEAR(c.ceiling_cpm[1], 1e6 * 80 / 90, 1e-6);    // B: 80 of 90
   EXPECT_NEAR(c.ceiling_cpm[2], 1e6 * 100 / 200, 1e-6);  // C
   EXPECT_EQ(c.top_type, (std::vector<std::int32_t>{0, 1, 2}));
   EXPECT_THROW(expression_ceiling(kGenes, three_profiles(), {"x", "y"}, "bulk 'b.tsv'"), InputError);
@@ -110,10 +111,12 @@ TEST(Unexplained, BCellGenesAreUnexplainedWithoutBCellsInTheReference) {
   o.label_key = "cell_type";
   Reference ref = read_reference(o);
   std::vector<std::vector<std::int64_t>> pools(ref.n_types());
-  for (std::size_t i = 0; i < ref.n_cells(); ++i) pools[static_cast<std::size_t>(ref.cell_type_of[i])].push_back(static_cast<std::int64_t>(i));
+  for (std::size_t i = 0; i < ref.n_cells(); ++i)
+    pools[static_cast<std::size_t>(ref.cell_type_of[i])].push_back(static_cast<std::int64_t>(i));
   const TranscriptomeProfiles all = transcriptome_profiles(ref, pools);
   const auto type = [&](const std::string& name) {
-    const auto k = static_cast<Eigen::Index>(std::find(ref.cell_types.begin(), ref.cell_types.end(), name) - ref.cell_types.begin());
+    const auto k = static_cast<Eigen::Index>(std::find(ref.cell_types.begin(), ref.cell_types.end(), name) -
+                                             ref.cell_types.begin());
     EXPECT_LT(k, all.mean_counts.rows()) << name;
     return k;
   };

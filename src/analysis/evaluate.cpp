@@ -31,9 +31,10 @@ std::vector<std::string> split_line(const std::string& line, char sep) {
 int column_of(const std::vector<std::string>& header, const std::string& name, const std::string& path) {
   auto it = std::find(header.begin(), header.end(), name);
   if (it == header.end())
-    throw InputError(fmt::format("{}: line 1: no column '{}' (header: {}); a type map needs the columns "
-                                 "'predicted' and 'truth'",
-                                 path, name, log::preview(header)));
+    throw InputError(
+        fmt::format("{}: line 1: no column '{}' (header: {}); a type map needs the columns "
+                    "'predicted' and 'truth'",
+                    path, name, log::preview(header)));
   return static_cast<int>(it - header.begin());
 }
 
@@ -70,9 +71,10 @@ TypeMap read_type_map(const std::string& path) {
     if (static_cast<int>(f.size()) <= std::max(pc, tc) || f[pc].empty() || f[tc].empty())
       throw InputError(fmt::format("{}: line {}: expected non-empty 'predicted' and 'truth' fields", path, number));
     if (!seen.insert(f[pc]).second)
-      throw InputError(fmt::format("{}: line {}: predicted type '{}' is mapped twice; each predicted type maps "
-                                   "onto one truth type",
-                                   path, number, f[pc]));
+      throw InputError(
+          fmt::format("{}: line {}: predicted type '{}' is mapped twice; each predicted type maps "
+                      "onto one truth type",
+                      path, number, f[pc]));
     map.pairs.emplace_back(f[pc], f[tc]);
   }
   if (map.pairs.empty()) throw InputError(fmt::format("{}: no mapping rows after the header", path));
@@ -95,22 +97,23 @@ std::vector<Eigen::Index> match_names(const std::vector<std::string>& want, cons
   std::vector<std::string> only_want, only_have;
   for (const auto& w : want) {
     auto it = pos.find(w);
-    if (it == pos.end()) only_want.push_back(w);
-    else index.push_back(it->second);
+    if (it == pos.end())
+      only_want.push_back(w);
+    else
+      index.push_back(it->second);
   }
   const std::set<std::string> wanted(want.begin(), want.end());
   for (const auto& h : have)
     if (!wanted.count(h)) only_have.push_back(h);
   if (!only_want.empty() || !only_have.empty())
-    throw InputError(fmt::format("{} names differ between {} and {}: only in {}: [{}]; only in {}: [{}]. {} are "
-                                 "matched by exact name; rename or subset one of the files",
-                                 kind, want_what, have_what, want_what, log::preview(only_want), have_what,
-                                 log::preview(only_have), kind));
+    throw InputError(fmt::format(
+        "{} names differ between {} and {}: only in {}: [{}]; only in {}: [{}]. {} are "
+        "matched by exact name; rename or subset one of the files",
+        kind, want_what, have_what, want_what, log::preview(only_want), have_what, log::preview(only_have), kind));
   return index;
 }
 
-ProportionEvaluation evaluate_proportions(const SampleTable& predicted, const SampleTable& truth,
-                                          const TypeMap& map) {
+ProportionEvaluation evaluate_proportions(const SampleTable& predicted, const SampleTable& truth, const TypeMap& map) {
   ProportionEvaluation ev;
   ev.samples = truth.samples;
   const auto rows = match_names(truth.samples, predicted.samples, truth.source, predicted.source, "sample");
@@ -119,8 +122,7 @@ ProportionEvaluation evaluate_proportions(const SampleTable& predicted, const Sa
   std::set<std::string> used;
   for (const auto& [p, t] : map.pairs) {
     if (!pred_col.count(p)) {
-      log::warn("evaluate", "{}: predicted type '{}' is not a column of {}; ignored", map.source, p,
-                predicted.source);
+      log::warn("evaluate", "{}: predicted type '{}' is not a column of {}; ignored", map.source, p, predicted.source);
       continue;
     }
     if (std::find(truth.columns.begin(), truth.columns.end(), t) == truth.columns.end()) {
@@ -151,9 +153,10 @@ ProportionEvaluation evaluate_proportions(const SampleTable& predicted, const Sa
     pooled_truth.insert(pooled_truth.end(), tv.data(), tv.data() + n);
   }
   if (ev.rows.empty())
-    throw InputError(fmt::format("no predicted type of {} maps onto a truth type of {} (map: {}); give --map "
-                                 "with columns predicted, truth",
-                                 predicted.source, truth.source, map.source));
+    throw InputError(
+        fmt::format("no predicted type of {} maps onto a truth type of {} (map: {}); give --map "
+                    "with columns predicted, truth",
+                    predicted.source, truth.source, map.source));
   if (!ev.unmapped_predicted.empty())
     log::warn("evaluate", "predicted types not mapped onto any truth type (not scored): {}",
               log::preview(ev.unmapped_predicted));
@@ -202,9 +205,9 @@ std::string gep_metrics_tsv(const GepEvaluation& ev) {
       "type\tn_samples\tn_genes\tccc_mean_profile\tmedian_sample_pearson\tmedian_gene_pearson\tn_varying_genes\t"
       "median_gene_partial_r\n";
   for (const auto& r : ev.rows)
-    s += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.type, r.n_samples, r.n_genes,
-                     tsv_number(r.ccc_mean_profile), tsv_number(r.median_sample_pearson),
-                     tsv_number(r.median_gene_pearson), r.n_varying_genes, tsv_number(r.median_gene_partial_r));
+    s += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.type, r.n_samples, r.n_genes, tsv_number(r.ccc_mean_profile),
+                     tsv_number(r.median_sample_pearson), tsv_number(r.median_gene_pearson), r.n_varying_genes,
+                     tsv_number(r.median_gene_partial_r));
   return s;
 }
 

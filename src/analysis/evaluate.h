@@ -33,30 +33,29 @@ std::vector<Eigen::Index> match_names(const std::vector<std::string>& want, cons
                                       const std::string& kind);
 
 struct MetricRow {
-  std::string type;  // truth type, or "overall"
+  std::string type;   // truth type, or "overall"
   std::size_t n = 0;  // values compared (samples; for "overall": samples x types)
   double ccc, pearson, spearman, mae, rmse;
 };
 
 struct ProportionEvaluation {
-  std::vector<std::string> samples;                          // truth order
-  std::vector<MetricRow> rows;                               // per truth type with a source, then "overall"
-  std::map<std::string, std::vector<std::string>> sources;   // truth type -> predicted types summed
-  std::vector<std::string> unmapped_predicted;               // predicted columns the map does not use
-  std::vector<std::string> truth_without_source;             // truth columns nothing maps onto (not scored)
+  std::vector<std::string> samples;                         // truth order
+  std::vector<MetricRow> rows;                              // per truth type with a source, then "overall"
+  std::map<std::string, std::vector<std::string>> sources;  // truth type -> predicted types summed
+  std::vector<std::string> unmapped_predicted;              // predicted columns the map does not use
+  std::vector<std::string> truth_without_source;            // truth columns nothing maps onto (not scored)
 };
 
 // Matches samples by name (all must match), sums predicted columns into truth types, and scores each
 // truth type across samples and all (sample, type) values pooled.
-ProportionEvaluation evaluate_proportions(const SampleTable& predicted, const SampleTable& truth,
-                                          const TypeMap& map);
+ProportionEvaluation evaluate_proportions(const SampleTable& predicted, const SampleTable& truth, const TypeMap& map);
 
 struct GepMetricRow {
-  std::string type;               // truth layer name
+  std::string type;  // truth layer name
   std::size_t n_samples = 0, n_genes = 0;
-  double ccc_mean_profile;        // CCC across genes of the sample-averaged profiles
-  double median_sample_pearson;   // median over samples of the across-gene Pearson r
-  double median_gene_pearson;     // median over varying genes of the across-sample Pearson r
+  double ccc_mean_profile;          // CCC across genes of the sample-averaged profiles
+  double median_sample_pearson;     // median over samples of the across-gene Pearson r
+  double median_gene_pearson;       // median over varying genes of the across-sample Pearson r
   std::size_t n_varying_genes = 0;  // genes whose truth varies across samples
   // The same median of per-gene partial correlations given the type's true proportion (a quadratic in
   // log p regressed out of both sides); NaN when the truth has no proportions (obsm/proportions).

@@ -70,9 +70,10 @@ std::map<std::string, std::string> layer_sources(const DenseAnnData& predicted,
   std::map<std::string, std::string> single;
   for (const auto& [t, ps] : sources) {
     if (ps.size() > 1)
-      throw InputError(fmt::format("truth '{}' has several predicted GEP sources ({}); profiles cannot be summed: "
-                                   "give a one-to-one --map for GEP evaluation",
-                                   t, log::preview(ps)));
+      throw InputError(
+          fmt::format("truth '{}' has several predicted GEP sources ({}); profiles cannot be summed: "
+                      "give a one-to-one --map for GEP evaluation",
+                      t, log::preview(ps)));
     single[t] = ps.front();
   }
   for (const auto& [name, layer] : predicted.layers) {
@@ -83,9 +84,10 @@ std::map<std::string, std::string> layer_sources(const DenseAnnData& predicted,
   for (const auto& t : truth_types)
     if (!single.count(t)) ev.truth_without_source.push_back(t);
   if (single.empty())
-    throw InputError(fmt::format("no predicted GEP layer maps onto the truth (predicted layers: {}; truth: {}); "
-                                 "give --map with columns predicted, truth",
-                                 log::preview(ev.unmapped_predicted), log::preview(truth_types)));
+    throw InputError(
+        fmt::format("no predicted GEP layer maps onto the truth (predicted layers: {}; truth: {}); "
+                    "give --map with columns predicted, truth",
+                    log::preview(ev.unmapped_predicted), log::preview(truth_types)));
   if (!ev.unmapped_predicted.empty())
     log::warn("evaluate", "predicted GEP layers not mapped (not scored): {}", log::preview(ev.unmapped_predicted));
   if (!ev.truth_without_source.empty())
@@ -110,7 +112,8 @@ void drop_absent(Eigen::MatrixXd& pred, Eigen::MatrixXd& truth, Eigen::VectorXd&
     if (truth.row(i).cwiseAbs().sum() > 0) keep.push_back(i);
   }
   if (keep.size() == static_cast<std::size_t>(truth.rows())) return;
-  Eigen::MatrixXd p(static_cast<Eigen::Index>(keep.size()), pred.cols()), t(static_cast<Eigen::Index>(keep.size()), truth.cols());
+  Eigen::MatrixXd p(static_cast<Eigen::Index>(keep.size()), pred.cols()),
+      t(static_cast<Eigen::Index>(keep.size()), truth.cols());
   for (std::size_t j = 0; j < keep.size(); ++j) {
     p.row(static_cast<Eigen::Index>(j)) = pred.row(keep[j]);
     t.row(static_cast<Eigen::Index>(j)) = truth.row(keep[j]);
@@ -189,19 +192,18 @@ GepMetricRow score_gep(const std::string& type, Eigen::MatrixXd pred, Eigen::Mat
 }  // namespace
 
 GepEvaluation evaluate_geps(const DenseAnnData& predicted, const DenseAnnData& truth, const TypeMap& map,
-                           const GepOptions& options) {
+                            const GepOptions& options) {
   GepEvaluation ev;
-  const auto rows = match_names(truth.obs_names, predicted.obs_names, "the truth GEPs", "the predicted GEPs",
-                                "sample");
+  const auto rows = match_names(truth.obs_names, predicted.obs_names, "the truth GEPs", "the predicted GEPs", "sample");
   const auto truth_rows = iota(truth.obs_names.size());
   const GeneAlignment genes = align_genes(predicted.var_names, truth.var_names);
   std::vector<std::string> truth_types;
   for (const auto& [name, layer] : truth.layers) truth_types.push_back(name);
   for (const auto& [type, source] : layer_sources(predicted, truth_types, map, ev)) {
-    const Eigen::MatrixXd p =
-        normalised(predicted.layers.at(source), rows, genes.pred, options.predicted, "predicted GEP " + source);
-    const Eigen::MatrixXd t =
-        normalised(truth.layers.at(type), truth_rows, genes.truth, options.truth, "truth GEP " + type);
+    const Eigen::MatrixXd p = normalised(predicted.layers.at(source), rows, genes.pred, options.predicted,
+                                         "predicted GEP " + source);
+    const Eigen::MatrixXd t = normalised(truth.layers.at(type), truth_rows, genes.truth, options.truth,
+                                         "truth GEP " + type);
     ev.rows.push_back(score_gep(type, p, t, truth_proportion(truth, type)));
   }
   return ev;

@@ -52,7 +52,8 @@ KeyedTable KeyedTable::read(const std::string& path, const std::string& what) {
     t.lines_.push_back(static_cast<int>(line_no));
   }
   if (!have_header || t.keys_.empty())
-    throw InputError("the " + what + " table '" + path + "' has no data rows (a header line and one row per id expected)");
+    throw InputError("the " + what + " table '" + path +
+                     "' has no data rows (a header line and one row per id expected)");
   return t;
 }
 

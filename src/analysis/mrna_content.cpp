@@ -21,8 +21,10 @@ std::map<std::string, double> read_contents(const std::string& path) {
   for (std::size_t r = 0; r < t.rows(); ++r) {
     double v = 0;
     if (!parse_double(t.cell(r, col), v) || !std::isfinite(v) || v <= 0) {
-      throw InputError(fmt::format("{}: line {}: mrna_content '{}' of '{}': expected a positive number (relative "
-                                   "mRNA per cell)", path, t.line_of(r), t.cell(r, col), t.keys()[r]));
+      throw InputError(
+          fmt::format("{}: line {}: mrna_content '{}' of '{}': expected a positive number (relative "
+                      "mRNA per cell)",
+                      path, t.line_of(r), t.cell(r, col), t.keys()[r]));
     }
     out[t.keys()[r]] = v;
   }
@@ -68,9 +70,10 @@ MrnaCalibration mrna_calibration(const std::string& table, const std::string& ma
     mapped.push_back(c.factor[k]);
   }
   if (mapped.empty()) {
-    throw InputError(fmt::format("{}: none of the model's cell types ({}) is a row of the mRNA content table; give "
-                                 "--mrna-map (columns cell_type, content_type) to map them",
-                                 table, log::preview(types, 40)));
+    throw InputError(
+        fmt::format("{}: none of the model's cell types ({}) is a row of the mRNA content table; give "
+                    "--mrna-map (columns cell_type, content_type) to map them",
+                    table, log::preview(types, 40)));
   }
   std::nth_element(mapped.begin(), mapped.begin() + static_cast<std::ptrdiff_t>(mapped.size() / 2), mapped.end());
   const double median = mapped[mapped.size() / 2];
@@ -102,8 +105,10 @@ void log_mrna_calibration(const MrnaCalibration& c, const std::vector<std::strin
   log::info(tag, "mRNA content factors L_k / C_k (reference library size over bulk mRNA content, {}): {}", table,
             log::preview(used, 40));
   if (!c.unmapped.empty())
-    log::warn(tag, "{} cell type(s) have no mRNA content in {} and keep the median factor: {}; map them with "
-              "--mrna-map (columns cell_type, content_type)", c.unmapped.size(), table, log::preview(c.unmapped, 40));
+    log::warn(tag,
+              "{} cell type(s) have no mRNA content in {} and keep the median factor: {}; map them with "
+              "--mrna-map (columns cell_type, content_type)",
+              c.unmapped.size(), table, log::preview(c.unmapped, 40));
 }
 
 std::string mrna_content_problem(const std::string& table, const std::string& map) {

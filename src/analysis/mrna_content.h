@@ -12,9 +12,9 @@
 namespace blue {
 
 struct MrnaCalibration {
-  std::vector<double> factor;          // per type: L_k / C_k, scaled so that the median mapped factor is 1
-  std::vector<std::string> row;        // per type: the content table's row used ("" = unmapped)
-  std::vector<std::string> unmapped;   // types with no row: they take the median factor of the mapped ones
+  std::vector<double> factor;         // per type: L_k / C_k, scaled so that the median mapped factor is 1
+  std::vector<std::string> row;       // per type: the content table's row used ("" = unmapped)
+  std::vector<std::string> unmapped;  // types with no row: they take the median factor of the mapped ones
 };
 
 // `table`: TSV/CSV, first column = cell type (any vocabulary), a column `mrna_content` (relative mRNA per

@@ -29,8 +29,10 @@ ExpressionCeiling expression_ceiling(const std::vector<std::string>& reference_g
     columns.push_back(static_cast<Eigen::Index>(g));
   }
   if (c.genes.empty()) {
-    throw InputError(fmt::format("{} shares no gene name with the reference the model was trained on; check that "
-                                 "both use the same gene identifiers (symbols or Ensembl IDs)", bulk_name));
+    throw InputError(
+        fmt::format("{} shares no gene name with the reference the model was trained on; check that "
+                    "both use the same gene identifiers (symbols or Ensembl IDs)",
+                    bulk_name));
   }
   const auto n = static_cast<Eigen::Index>(columns.size());
   c.ceiling_cpm = Eigen::VectorXd::Zero(n);

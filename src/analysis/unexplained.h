@@ -20,7 +20,7 @@ struct ExpressionCeiling {
   std::vector<std::string> genes;       // shared genes, in reference order
   std::vector<std::int32_t> bulk_rows;  // row of each in the bulk's gene list
   Eigen::VectorXd ceiling_cpm;
-  std::vector<std::int32_t> top_type;   // index into the profiles' cell types
+  std::vector<std::int32_t> top_type;  // index into the profiles' cell types
 };
 
 // `mean_counts`: types x reference genes (mean counts per cell). InputError when no gene is shared.
@@ -39,8 +39,8 @@ struct UnexplainedGene {
 };
 
 struct Unexplained {
-  std::vector<int> count;       // per sample: genes above fold x max(ceiling, floor)
-  std::vector<double> fraction; // per sample: their share of the sample's CPM over the shared genes, [0, 1]
+  std::vector<int> count;        // per sample: genes above fold x max(ceiling, floor)
+  std::vector<double> fraction;  // per sample: their share of the sample's CPM over the shared genes, [0, 1]
   std::vector<std::vector<UnexplainedGene>> genes;  // per sample, largest excess first, at most `listed`
 };
 

@@ -40,8 +40,11 @@ void run(const DeconvolveArgs& a) {
   std::vector<model::LoadedModel> models;
   for (const auto& path : a.model_paths)
     for (auto& member : model::load_model_members(path, a.device)) models.push_back(std::move(member));
-  if (models.size() > 1) log::info("deconvolve", "an ensemble of {} networks: their mean, and their spread in "
-                                   "proportions_sd.tsv", models.size());
+  if (models.size() > 1)
+    log::info("deconvolve",
+              "an ensemble of {} networks: their mean, and their spread in "
+              "proportions_sd.tsv",
+              models.size());
   std::vector<const model::LoadedModel*> ensemble;
   for (const auto& m : models) ensemble.push_back(&m);
   const model::LoadedModel& m = models.front();

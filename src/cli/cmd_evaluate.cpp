@@ -26,8 +26,9 @@ std::vector<std::string> check(const EvaluateOptions& o) {
   const bool proportions = !o.pred.empty() || !o.truth.empty();
   const bool gep = !o.pred_gep.empty() || !o.truth_gep.empty() || !o.truth_profiles.empty();
   if (proportions == gep)
-    problems.push_back("give either --pred and --truth (proportions) or --pred-gep with --truth-gep or "
-                       "--truth-profiles (GEPs)");
+    problems.push_back(
+        "give either --pred and --truth (proportions) or --pred-gep with --truth-gep or "
+        "--truth-profiles (GEPs)");
   if (proportions && (o.pred.empty() || o.truth.empty())) problems.push_back("--pred and --truth go together");
   if (gep && (o.pred_gep.empty() || o.truth_gep.empty() == o.truth_profiles.empty()))
     problems.push_back("--pred-gep goes with exactly one of --truth-gep or --truth-profiles");
@@ -87,8 +88,8 @@ void run_evaluate(const EvaluateOptions& o) {
     provenance.add_input("truth", o.truth);
     const SampleTable pred = read_sample_table(o.pred, "predicted proportions");
     const SampleTable truth = read_sample_table(o.truth, "truth");
-    const ProportionEvaluation ev =
-        evaluate_proportions(pred, truth, given ? *given : identity_map(pred.columns, truth.columns));
+    const ProportionEvaluation ev = evaluate_proportions(pred, truth,
+                                                         given ? *given : identity_map(pred.columns, truth.columns));
     tsv = proportion_metrics_tsv(ev);
     json = to_json(ev);
     log::info("evaluate", "overall over {} values: CCC {:.3f}, r {:.3f}, MAE {:.4f}", ev.rows.back().n,

@@ -56,9 +56,10 @@ void run_markers(MarkersArgs& a) {
   const Reference ref = load_reference(a.reference, a.edits, provenance);
   const MarkerResult result = find_markers(ref, a.markers);
   if (result.panel.empty()) {
-    throw ComputeError(fmt::format("{}: no gene passes BH-adjusted p < {} with log FC > 0 for any cell type; "
-                                   "check the labels or raise --fdr",
-                                   ref.source, a.markers.fdr));
+    throw ComputeError(
+        fmt::format("{}: no gene passes BH-adjusted p < {} with log FC > 0 for any cell type; "
+                    "check the labels or raise --fdr",
+                    ref.source, a.markers.fdr));
   }
   log::info("markers", "panel of {} genes ({} per type at most)", result.panel.size(), a.markers.per_type);
   out.write_text(a.out, fmt::format("{}\n", fmt::join(result.panel, "\n")));

@@ -32,19 +32,23 @@ std::vector<std::string> check(const ReportOptions& o) {
   if (o.dir.empty() && o.subtype.empty())
     problems.push_back("give --deconvolution DIR, --subtype DIR or both (nothing to report)");
   if (!o.dir.empty() && !fs::is_directory(o.dir))
-    problems.push_back("--deconvolution " + o.dir + ": no such directory (give the output directory of blue "
+    problems.push_back("--deconvolution " + o.dir +
+                       ": no such directory (give the output directory of blue "
                        "deconvolve or blue nnls)");
   else if (!o.dir.empty() && !fs::exists(fs::path(o.dir) / "proportions.tsv"))
-    problems.push_back("--deconvolution " + o.dir + ": no proportions.tsv in it (expected the output directory of "
+    problems.push_back("--deconvolution " + o.dir +
+                       ": no proportions.tsv in it (expected the output directory of "
                        "blue deconvolve or blue nnls)");
   if (!o.subtype.empty() && !fs::is_directory(o.subtype))
     problems.push_back("--subtype " + o.subtype + ": no such directory (give the output directory of blue subtype)");
-  if (!o.truth.empty() && o.dir.empty()) problems.push_back("--truth needs --deconvolution (it scores its predictions)");
+  if (!o.truth.empty() && o.dir.empty())
+    problems.push_back("--truth needs --deconvolution (it scores its predictions)");
   for (const auto& [flag, path] :
        {std::pair<std::string, std::string>{"--model", o.model}, {"--truth", o.truth}, {"--map", o.map}})
     if (!path.empty() && !fs::exists(path)) problems.push_back(flag + " " + path + ": no such file");
   if (!o.map.empty() && o.truth.empty()) problems.push_back("--map needs --truth (it maps predicted onto truth types)");
-  if (o.markers_per_type < 1) problems.push_back(fmt::format("--markers-per-type {}: give 1 or more", o.markers_per_type));
+  if (o.markers_per_type < 1)
+    problems.push_back(fmt::format("--markers-per-type {}: give 1 or more", o.markers_per_type));
   if (o.max_heatmap_samples < 1)
     problems.push_back(fmt::format("--max-heatmap-samples {}: give 1 or more", o.max_heatmap_samples));
   return problems;
@@ -83,8 +87,10 @@ report::ReportInputs read_inputs(const ReportOptions& o, Provenance& provenance)
     const nlohmann::json meta = model::read_container(o.model).meta;
     in.model = report::model_summary(meta);
     if (!o.dir.empty() && meta.contains("cell_types") && meta["cell_types"] != nlohmann::json(in.proportions.columns))
-      log::warn("report", "the cell types of {} differ from the columns of {}/proportions.tsv: is it the model "
-                "that made these predictions?", o.model, o.dir);
+      log::warn("report",
+                "the cell types of {} differ from the columns of {}/proportions.tsv: is it the model "
+                "that made these predictions?",
+                o.model, o.dir);
   }
   if (!o.truth.empty()) {
     provenance.add_input("truth", o.truth);

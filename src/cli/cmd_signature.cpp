@@ -20,10 +20,11 @@ void add_signature_source_options(CLI::App* cmd, SignatureSource& src) {
                   "Per-type mean profiles instead of a reference: genes x cell types (first column = gene), linear "
                   "units (each column is rescaled to 1e6), e.g. a study's published cell-type averages");
   cmd->add_option("--genes", src.genes_path, "The signature's genes, one per line (default: chosen by --panel)");
-  cmd->add_option("--panel", src.panel,
-                  "specific: per type the genes highest in it and >= --min-fold-change above the others, as many per type as "
-                  "gives the smallest condition number (CIBERSORT's selection); markers: the marker panel of "
-                  "'blue markers' (references only)")
+  cmd->add_option(
+         "--panel", src.panel,
+         "specific: per type the genes highest in it and >= --min-fold-change above the others, as many per type as "
+         "gives the smallest condition number (CIBERSORT's selection); markers: the marker panel of "
+         "'blue markers' (references only)")
       ->check(CLI::IsMember({"specific", "markers"}))
       ->default_val(defaults::kSignaturePanel);
   cmd->add_option("--min-fold-change", src.specific.min_fold_change,
@@ -136,8 +137,7 @@ void register_signature(CLI::App& app) {
                                  "Signature matrix from a labelled reference or a table of per-type profiles: mean "
                                  "CPM of each cell type over its specific genes (or a gene panel)");
   add_signature_source_options(cmd, opt->source);
-  cmd->add_option("--out,-o", opt->out, "Output TSV: genes x cell types (first column 'gene'), mean CPM")
-      ->required();
+  cmd->add_option("--out,-o", opt->out, "Output TSV: genes x cell types (first column 'gene'), mean CPM")->required();
   add_run_options(cmd, opt->run);
   cmd->callback([opt] {
     apply_run_options(opt->run);

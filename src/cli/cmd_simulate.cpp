@@ -80,14 +80,16 @@ void run_simulate(SimulateArgs& a) {
   if (a.split == "all") {  // e.g. donors held out of training: every one of their cells
     pools.resize(ref.n_types());
     for (const auto& by_type : split.pools) {
-      for (std::size_t k = 0; k < by_type.size(); ++k) pools[k].insert(pools[k].end(), by_type[k].begin(), by_type[k].end());
+      for (std::size_t k = 0; k < by_type.size(); ++k)
+        pools[k].insert(pools[k].end(), by_type[k].begin(), by_type[k].end());
     }
     for (auto& p : pools) std::sort(p.begin(), p.end());
   } else {
     pools = split.pools[static_cast<int>(parse_split(a.split))];
   }
-  const Pseudobulk pb = a.reference.donor_key.empty() ? simulate(ref, columns, pools, a.sim)
-                                                      : simulate_donors(ref, columns, pools_by_donor(ref, pools), a.sim);
+  const Pseudobulk pb = a.reference.donor_key.empty()
+                            ? simulate(ref, columns, pools, a.sim)
+                            : simulate_donors(ref, columns, pools_by_donor(ref, pools), a.sim);
 
   StagedOutputs out(a.run.force);
   write_h5ad(out, a.out, pseudobulk_to_anndata(pb));
@@ -120,12 +122,16 @@ void register_simulate(CLI::App& app) {
       ->default_val(defaults::kSimulatedSamples);
   cmd->add_option("--cells", args->sim.cells_per_sample, "Cells per sample (ceil(cells * p_k) of type k)")
       ->default_val(defaults::kCellsPerSample);
-  cmd->add_option("--split", args->split, "Cell pool to draw from: train, val, test or all (every cell, e.g. of donors held out of training)")->default_val("train");
-  cmd->add_option("--split-seed", args->split_seed, "Seed of the 80/10/10 cell split (keep it fixed so that "
-                                                    "train/val/test stay disjoint across runs)")
+  cmd->add_option("--split", args->split,
+                  "Cell pool to draw from: train, val, test or all (every cell, e.g. of donors held out of training)")
+      ->default_val("train");
+  cmd->add_option("--split-seed", args->split_seed,
+                  "Seed of the 80/10/10 cell split (keep it fixed so that "
+                  "train/val/test stay disjoint across runs)")
       ->default_val(defaults::kSplitSeed);
-  cmd->add_option("--genes", args->genes, "Restrict to the genes of this file (one per line, e.g. blue markers "
-                                          "output), in its order");
+  cmd->add_option("--genes", args->genes,
+                  "Restrict to the genes of this file (one per line, e.g. blue markers "
+                  "output), in its order");
   cmd->add_option("--sparse-fraction", args->sim.sparse_fraction,
                   "Fraction of samples in which a random non-empty proper subset of cell types is absent")
       ->default_val(0.0);

@@ -32,7 +32,8 @@ void validate(const SubtypeCliOptions& o) {
   if (!o.cell_types.empty() && o.gep.empty()) problems.push_back("--cell-types selects layers of --gep");
   const bool validation_profiles = !o.validation_gep.empty() || !o.validation_expression.empty();
   if (validation_profiles != !o.validation_clinical.empty())
-    problems.push_back("a validation cohort needs both --validation-gep/--validation-expression and --validation-clinical");
+    problems.push_back(
+        "a validation cohort needs both --validation-gep/--validation-expression and --validation-clinical");
   if (!o.validation_gep.empty() && o.gep.empty()) problems.push_back("--validation-gep needs --gep (same features)");
   if (!o.validation_expression.empty() && o.expression.empty())
     problems.push_back("--validation-expression needs --expression (same features)");
@@ -76,8 +77,8 @@ subtype::Aligned load_cohort(const std::string& gep, const std::string& expressi
                              const SubtypeCliOptions& o) {
   auto a = subtype::align(load_profiles(gep, expression, o), load_clinical(clinical, o), o.match_prefix);
   if (!a.samples_without_patient.empty())
-    log::warn("subtype", "{} sample(s) without a usable patient in {} are left out: {}", a.samples_without_patient.size(),
-              clinical, log::preview(a.samples_without_patient));
+    log::warn("subtype", "{} sample(s) without a usable patient in {} are left out: {}",
+              a.samples_without_patient.size(), clinical, log::preview(a.samples_without_patient));
   if (!a.patients_without_sample.empty())
     log::warn("subtype", "{} patient(s) of {} have no sample and are left out: {}", a.patients_without_sample.size(),
               clinical, log::preview(a.patients_without_sample));
@@ -131,9 +132,11 @@ void run(SubtypeCliOptions& o) {
   out.write_text(dir + "subtypes.tsv", subtypes_table(cohort, profiles, props ? &*props : nullptr, signature));
   out.write_text(dir + "markers.tsv", subtype::markers_table(markers));
   out.write_text(dir + "prognostic_genes.tsv", subtype::prognostic_table(signature));
-  write_survival_outputs(out, dir + "survival_profiles", profiles.survival, plot_titled("Subtypes from cell-type profiles"));
+  write_survival_outputs(out, dir + "survival_profiles", profiles.survival,
+                         plot_titled("Subtypes from cell-type profiles"));
   if (props)
-    write_survival_outputs(out, dir + "survival_proportions", props->survival, plot_titled("Subtypes from proportions"));
+    write_survival_outputs(out, dir + "survival_proportions", props->survival,
+                           plot_titled("Subtypes from proportions"));
   if (signature.survival) {
     write_survival_outputs(out, dir + "survival_signature", *signature.survival,
                            plot_titled("Prognostic signature: above vs below the median score"));
@@ -179,7 +182,9 @@ void add_options(CLI::App* cmd, SubtypeCliOptions& o) {
   cmd->add_option("--proportions", o.proportions, "proportions.tsv: cluster on proportions alone, side by side")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--log2", o.log2, "Apply log2(x + 1) to the profiles first (for linear-scale input)");
-  cmd->add_option("--clinical", o.clinical, "Clinical table; first column = patient id")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--clinical", o.clinical, "Clinical table; first column = patient id")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--time", o.time_col, "Column of follow-up time")->required();
   cmd->add_option("--event", o.event_col, "Column of the event indicator (1 = event, 0 = censored)")->required();
   cmd->add_option("--event-coding", o.event_coding, "Text codes of --event, e.g. \"Dead=1,Alive=0\"");
@@ -189,8 +194,10 @@ void add_options(CLI::App* cmd, SubtypeCliOptions& o) {
   cmd->add_option("--top-genes", o.analysis.top_genes, "Most variable genes per cell type used as features")
       ->default_val(defaults::kSubtypeTopGenes);
   cmd->add_option("--genes", o.genes, "Gene list file replacing --top-genes")->check(CLI::ExistingFile);
-  cmd->add_option("--k-min", o.analysis.consensus.k_min, "Smallest number of subtypes")->default_val(defaults::kSubtypeMinK);
-  cmd->add_option("--k-max", o.analysis.consensus.k_max, "Largest number of subtypes")->default_val(defaults::kSubtypeMaxK);
+  cmd->add_option("--k-min", o.analysis.consensus.k_min, "Smallest number of subtypes")
+      ->default_val(defaults::kSubtypeMinK);
+  cmd->add_option("--k-max", o.analysis.consensus.k_max, "Largest number of subtypes")
+      ->default_val(defaults::kSubtypeMaxK);
   cmd->add_option("--resamples", o.analysis.consensus.resamples, "Consensus clustering subsamples per k")
       ->default_val(defaults::kConsensusResamples);
   cmd->add_option("--subsample", o.analysis.consensus.fraction, "Share of patients per subsample")

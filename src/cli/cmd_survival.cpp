@@ -75,8 +75,8 @@ void run(const SurvivalOptions& o) {
   const auto cohort = survival::build_cohort(clinical, spec);
   report_dropped(cohort, o);
   log::info("survival", "{} patients, {} events, {} group(s), {} covariate term(s)", cohort.ids.size(),
-            std::count(cohort.event.begin(), cohort.event.end(), 1), std::max<std::size_t>(1, cohort.group_names.size()),
-            cohort.terms.size());
+            std::count(cohort.event.begin(), cohort.event.end(), 1),
+            std::max<std::size_t>(1, cohort.group_names.size()), cohort.terms.size());
 
   survival::CoxOptions cox;
   cox.ties = o.ties == "breslow" ? survival::Ties::kBreslow : survival::Ties::kEfron;
@@ -109,12 +109,13 @@ void run(const SurvivalOptions& o) {
     out.write_text(dir + "bootstrap.tsv", survival::bootstrap_table(boot));
     prov.set("bootstrap", {{"resamples", o.bootstrap}, {"seed", o.seed}});
     if (result.logrank)
-      log::info("survival", "bootstrap: log-rank p < 0.05 in {:.0f}% of {} resamples", 100 * boot.logrank_share_significant,
-                boot.logrank_fits);
+      log::info("survival", "bootstrap: log-rank p < 0.05 in {:.0f}% of {} resamples",
+                100 * boot.logrank_share_significant, boot.logrank_fits);
     for (const auto& t : boot.terms)
-      log::info("survival", "bootstrap: {} HR {:.3g} (percentile interval {:.3g}-{:.3g}), p < 0.05 in the same "
-                "direction in {:.0f}% of {} reliable fits", t.name, std::exp(t.coef), t.hr_lower, t.hr_upper,
-                100 * t.share_significant, t.fits);
+      log::info("survival",
+                "bootstrap: {} HR {:.3g} (percentile interval {:.3g}-{:.3g}), p < 0.05 in the same "
+                "direction in {:.0f}% of {} reliable fits",
+                t.name, std::exp(t.coef), t.hr_lower, t.hr_upper, 100 * t.share_significant, t.fits);
   }
   commit_outputs(out, prov, dir + "provenance.json", "survival");
 }
@@ -128,7 +129,8 @@ void register_survival(CLI::App& app) {
   cmd->add_option("--clinical", o.clinical, "Clinical table (TSV/CSV[.gz]); first column = patient id")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--time", o.time_col, "Column with the follow-up time (>= 0; time of event or censoring)")->required();
+  cmd->add_option("--time", o.time_col, "Column with the follow-up time (>= 0; time of event or censoring)")
+      ->required();
   cmd->add_option("--event", o.event_col, "Column with the event indicator: 1 = event (death), 0 = censored")
       ->required();
   cmd->add_option("--event-coding", o.event_coding,

@@ -61,8 +61,8 @@ void run(CLI::App* cmd, TrainArgs& a) {
   commit_outputs(final_out, prov, a.out + ".provenance.json", "train");
   if (interrupted)
     log::warn("train", "stopped early by Ctrl-C{}; continue with the same command plus --resume",
-              a.ensemble > 1 ? fmt::format(" (ensemble member {} of {}; later members are not trained)",
-                                           members.size(), a.ensemble)
+              a.ensemble > 1 ? fmt::format(" (ensemble member {} of {}; later members are not trained)", members.size(),
+                                           a.ensemble)
                              : "");
 }
 
@@ -73,13 +73,15 @@ void register_train(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train the BLUE network on pseudobulk simulated from a labelled reference");
   add_reference_list_options(cmd, a->refs);
   add_cell_type_options(cmd, a->edits);
-  cmd->add_option("--out,-o", a->out, "Model file to write (e.g. model.blue); checkpoints go to <out>.ckpt")->required();
+  cmd->add_option("--out,-o", a->out, "Model file to write (e.g. model.blue); checkpoints go to <out>.ckpt")
+      ->required();
   cmd->add_option("--genes", a->config.genes_path, "Gene panel, one gene per line (default: marker panel)");
   cmd->add_option("--bulk-genes", a->config.bulk_genes,
                   "The genes the cohort to deconvolve measured (a gene list, or the bulk table itself): the panel is "
                   "chosen among them, and types left with few markers are named")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--preset", a->config.preset, "fast: small network, quick CPU training; full: the method's defaults (docs/method.md §2.4-2.5)")
+  cmd->add_option("--preset", a->config.preset,
+                  "fast: small network, quick CPU training; full: the method's defaults (docs/method.md §2.4-2.5)")
       ->check(CLI::IsMember({"fast", "full"}))
       ->default_val("full");
   cmd->add_option("--projection", a->config.arch.projection, "U-Net length and MLP width (multiple of 16)")
@@ -99,7 +101,9 @@ void register_train(CLI::App& app) {
   cmd->add_option("--sparse-fraction", a->config.simulation.sparse_fraction,
                   "Fraction of samples with a random subset of types absent")
       ->default_val(0.0);
-  cmd->add_option("--epochs", a->config.train.epochs, "Training epochs")->check(CLI::PositiveNumber)->default_val(defaults::kEpochs);
+  cmd->add_option("--epochs", a->config.train.epochs, "Training epochs")
+      ->check(CLI::PositiveNumber)
+      ->default_val(defaults::kEpochs);
   cmd->add_option("--batch-size", a->config.train.batch_size, "Samples per batch")
       ->check(CLI::Range(2, 1 << 20))
       ->default_val(defaults::kBatchSize);
@@ -107,8 +111,11 @@ void register_train(CLI::App& app) {
   cmd->add_option("--lr-step", a->config.train.lr_step_epochs, "Epochs between learning-rate steps (x0.1)")
       ->check(CLI::PositiveNumber)
       ->default_val(defaults::kLrStepEpochs);
-  cmd->add_option("--device", a->config.train.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->default_val("cpu");
-  cmd->add_option("--select-by", a->select_by, "Validation loss that picks the best epoch: total (docs/method.md §2.5) or proportion")
+  cmd->add_option("--device", a->config.train.device, "cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->default_val("cpu");
+  cmd->add_option("--select-by", a->select_by,
+                  "Validation loss that picks the best epoch: total (docs/method.md §2.5) or proportion")
       ->check(CLI::IsMember({"total", "proportion"}))
       ->default_val("total");
   cmd->add_option("--platform-noise", a->config.train.platform_noise,
@@ -121,9 +128,10 @@ void register_train(CLI::App& app) {
                   "panel (x/10 to x10, log-uniform; 0 = off)")
       ->check(CLI::NonNegativeNumber)
       ->default_val(0.0);
-  cmd->add_option("--input-scaling", a->config.arch.input_scaling,
-                  "none: the network sees log2 CPM+1 (docs/method.md §2.3); gene: per-gene z-scores; global: one mean/sd "
-                  "for all genes (training statistics stored in the model)")
+  cmd->add_option(
+         "--input-scaling", a->config.arch.input_scaling,
+         "none: the network sees log2 CPM+1 (docs/method.md §2.3); gene: per-gene z-scores; global: one mean/sd "
+         "for all genes (training statistics stored in the model)")
       ->check(CLI::IsMember({"none", "gene", "global"}))
       ->default_val(defaults::kInputScaling);
   cmd->add_option("--donor-sampling", a->config.donor_sampling,
@@ -132,8 +140,10 @@ void register_train(CLI::App& app) {
                   "cells together")
       ->check(CLI::IsMember({"one", "mixed"}))
       ->default_val("one");
-  cmd->add_flag("--resume", a->config.train.resume, "Continue from <out>.ckpt (same options) instead of starting again");
-  cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")->default_val(defaults::kSplitSeed);
+  cmd->add_flag("--resume", a->config.train.resume,
+                "Continue from <out>.ckpt (same options) instead of starting again");
+  cmd->add_option("--split-seed", a->config.split_seed, "Seed of the 80/10/10 cell split")
+      ->default_val(defaults::kSplitSeed);
   add_seed_option(cmd, a->config.train.seed);
   add_mrna_content_options(cmd, a->config.mrna_content, a->config.mrna_map,
                            "applied in the simulation: each cell enters the pseudobulk times C_k / L_k, so the "

@@ -22,9 +22,9 @@ struct CommandEntry {
 };
 
 inline constexpr CommandEntry kCommands[] = {
-    {"markers", register_markers},       {"simulate", register_simulate}, {"train", register_train},
+    {"markers", register_markers},       {"simulate", register_simulate},   {"train", register_train},
     {"deconvolve", register_deconvolve}, {"signature", register_signature}, {"nnls", register_nnls},
-    {"evaluate", register_evaluate},     {"report", register_report},     {"survival", register_survival},
+    {"evaluate", register_evaluate},     {"report", register_report},       {"survival", register_survival},
     {"subtype", register_subtype},
 };
 

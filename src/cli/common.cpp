@@ -72,13 +72,15 @@ void add_reference_options(CLI::App* cmd, ReferenceOptions& ref, bool required) 
 
 void add_reference_list_options(CLI::App* cmd, ReferenceListArgs& refs) {
   cmd->add_option("--reference,-r", refs.paths,
-                  std::string(kReferenceHelp) + ". Repeat for several references: each training sample is drawn "
-                                                "from one of them, over the genes they share")
+                  std::string(kReferenceHelp) +
+                      ". Repeat for several references: each training sample is drawn "
+                      "from one of them, over the genes they share")
       ->required();
   for (const auto& f : kReferenceFields) {
     auto* o = cmd->add_option(f.name, refs.per_reference[f.name],
-                              std::string(f.help) + " (with several references: once for all, or once per "
-                                                    "--reference in their order, - for none)");
+                              std::string(f.help) +
+                                  " (with several references: once for all, or once per "
+                                  "--reference in their order, - for none)");
     if (f.field == &ReferenceOptions::label_key) o->required();
   }
   cmd->add_option("--donors", refs.donors, std::string(kDonorsHelp) + " (one reference only)")->delimiter(',');
@@ -97,9 +99,10 @@ std::vector<ReferenceOptions> expand_references(const ReferenceListArgs& refs) {
     if (it == refs.per_reference.end() || it->second.empty()) continue;
     const std::vector<std::string>& v = it->second;
     if (v.size() != 1 && v.size() != n) {
-      throw UsageError(fmt::format("{} is given {} times for {} references: give it once (for every reference) or "
-                                   "once per --reference, in the same order ('-' for none)",
-                                   f.name, v.size(), n));
+      throw UsageError(
+          fmt::format("{} is given {} times for {} references: give it once (for every reference) or "
+                      "once per --reference, in the same order ('-' for none)",
+                      f.name, v.size(), n));
     }
     for (std::size_t i = 0; i < n; ++i) {
       const std::string& value = v.size() == 1 ? v[0] : v[i];
@@ -108,8 +111,9 @@ std::vector<ReferenceOptions> expand_references(const ReferenceListArgs& refs) {
   }
   if (!refs.donors.empty()) {
     if (n > 1) {
-      throw UsageError("--donors selects the donors of one reference; with several references, keep the wanted "
-                       "donors' cells in the files themselves");
+      throw UsageError(
+          "--donors selects the donors of one reference; with several references, keep the wanted "
+          "donors' cells in the files themselves");
     }
     out[0].donors = refs.donors;
   }
@@ -145,11 +149,13 @@ void add_mrna_content_options(CLI::App* cmd, std::string& content, std::string& 
                               const std::string& types) {
   cmd->add_option("--mrna-content", content,
                   "Per-type bulk mRNA contents: TSV with a first column of cell types and a column mrna_content "
-                  "(e.g. data/mrna_content_immune.tsv); " + effect)
+                  "(e.g. data/mrna_content_immune.tsv); " +
+                      effect)
       ->check(CLI::ExistingFile);
   cmd->add_option("--mrna-map", map,
-                  "Map the " + types + "'s cell types onto rows of --mrna-content: TSV with columns cell_type, "
-                  "content_type (e.g. data/mrna_map_pbmc3k.tsv); without it types are matched by name")
+                  "Map the " + types +
+                      "'s cell types onto rows of --mrna-content: TSV with columns cell_type, "
+                      "content_type (e.g. data/mrna_map_pbmc3k.tsv); without it types are matched by name")
       ->check(CLI::ExistingFile);
 }
 

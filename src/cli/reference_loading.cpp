@@ -52,8 +52,11 @@ Reference load_references(const std::vector<ReferenceOptions>& list, const std::
     Reference ref = read_reference(list[i]);
     log::info("reference", "{}: {} cells x {} genes, {} labels", names[i], ref.n_cells(), ref.n_genes(), ref.n_types());
     if (!label_map.empty()) apply_label_map(ref, names[i], list[i].path, map);
-    described.push_back({{"name", names[i]}, {"label_key", list[i].label_key}, {"donor_key", list[i].donor_key},
-                         {"cells", ref.n_cells()}, {"cell_types", ref.cell_types}});
+    described.push_back({{"name", names[i]},
+                         {"label_key", list[i].label_key},
+                         {"donor_key", list[i].donor_key},
+                         {"cells", ref.n_cells()},
+                         {"cell_types", ref.cell_types}});
     refs.push_back(std::move(ref));
   }
   Reference ref = combine_references(std::move(refs), names, defaults::kMinSharedReferenceGenes);

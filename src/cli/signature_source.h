@@ -15,8 +15,8 @@ namespace blue::cli {
 
 struct SignatureSource {
   ReferenceOptions reference;
-  std::string profiles_path;  // a genes x types table of mean profiles instead of a reference
-  std::string genes_path;     // the signature's genes; empty: chosen by `panel`
+  std::string profiles_path;       // a genes x types table of mean profiles instead of a reference
+  std::string genes_path;          // the signature's genes; empty: chosen by `panel`
   std::string panel = "specific";  // specific (select_specific_genes) or markers (METHOD 2.2, references only)
   std::string genes_per_type;      // "MIN:MAX" or "N"; empty: the defaults
   SpecificGeneOptions specific;

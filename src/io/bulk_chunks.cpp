@@ -62,8 +62,10 @@ BulkChunks::BulkChunks(const std::string& path, const std::string& what, std::si
     src.var_names = src.h5ad->index("var");
     if (src.h5ad->matrix_kind("X") == MatrixKind::kCsc) {
       if (samples_.size() > chunk_) {
-        log::warn("io", "{} ({}): X is a csc_matrix, which cannot be read by samples: it is read whole (store it by "
-                  "rows, e.g. adata.X = adata.X.tocsr(), to read {} samples at a time)", path, what, chunk_);
+        log::warn("io",
+                  "{} ({}): X is a csc_matrix, which cannot be read by samples: it is read whole (store it by "
+                  "rows, e.g. adata.X = adata.X.tocsr(), to read {} samples at a time)",
+                  path, what, chunk_);
       }
       src.whole_csr = src.h5ad->read_matrix("X");
     }
@@ -94,8 +96,11 @@ BulkChunks::BulkChunks(const std::string& path, const std::string& what, std::si
       if (files.empty()) {
         for (std::size_t c = 0; c < chunk_count(); ++c) {
           std::FILE* f = std::fopen((src.spill / std::to_string(c)).c_str(), "wb");
-          if (!f) throw OutputError(fmt::format("cannot create spill file {} of {} in {} (too many open files? use a "
-                                                "larger --chunk-size)", c + 1, chunk_count(), src.spill.string()));
+          if (!f)
+            throw OutputError(
+                fmt::format("cannot create spill file {} of {} in {} (too many open files? use a "
+                            "larger --chunk-size)",
+                            c + 1, chunk_count(), src.spill.string()));
           files.push_back(f);
         }
       }
@@ -103,7 +108,8 @@ BulkChunks::BulkChunks(const std::string& path, const std::string& what, std::si
       for (std::size_t c = 0; c < files.size(); ++c) {
         const std::size_t n = chunk_size(c);
         if (std::fwrite(v.data() + chunk_first(c), sizeof(double), n, files[c]) != n)
-          throw OutputError("cannot write the bulk's spill files in " + src.spill.string() + " (disk full? set TMPDIR)");
+          throw OutputError("cannot write the bulk's spill files in " + src.spill.string() +
+                            " (disk full? set TMPDIR)");
       }
     });
   } catch (...) {

@@ -22,8 +22,8 @@ ScaleCheck inspect_scale(const Eigen::MatrixXd& values) {
     c.reason = fmt::format("it holds negative values (minimum {:g}), impossible in linear units", c.min);
   } else if (c.max < defaults::kLogLooksMax && c.has_fraction) {
     c.looks_log = true;
-    c.reason = fmt::format("its maximum is {:g} (< {:g}) with non-integer values, as log2 expression is",
-                           c.max, defaults::kLogLooksMax);
+    c.reason = fmt::format("its maximum is {:g} (< {:g}) with non-integer values, as log2 expression is", c.max,
+                           defaults::kLogLooksMax);
   }
   return c;
 }
@@ -31,22 +31,22 @@ ScaleCheck inspect_scale(const Eigen::MatrixXd& values) {
 void ensure_linear(ExpressionTable& table, BulkScale scale, const char* stage) {
   const ScaleCheck c = inspect_scale(table.values);
   if (scale == BulkScale::kLog2) {
-    log::warn(stage, "{}: converting from log2(x + 1) to linear units with 2^x - 1 (--bulk-scale log2)",
-              table.source);
+    log::warn(stage, "{}: converting from log2(x + 1) to linear units with 2^x - 1 (--bulk-scale log2)", table.source);
     table.values = (table.values.array() * std::log(2.0)).exp() - 1.0;
     table.values = table.values.cwiseMax(0.0);
     return;
   }
   if (!c.looks_log) return;
   if (scale == BulkScale::kLinear) {
-    log::warn(stage, "{} looks log-transformed ({}) but --bulk-scale linear was given: used as is",
-              table.source, c.reason);
+    log::warn(stage, "{} looks log-transformed ({}) but --bulk-scale linear was given: used as is", table.source,
+              c.reason);
     return;
   }
-  throw InputError(fmt::format("{} looks log-transformed: {}. blue {} needs linear units (counts, CPM, TPM). "
-                               "Give --bulk-scale log2 to convert it with 2^x - 1, or --bulk-scale linear "
-                               "if the values are linear",
-                               table.source, c.reason, stage));
+  throw InputError(
+      fmt::format("{} looks log-transformed: {}. blue {} needs linear units (counts, CPM, TPM). "
+                  "Give --bulk-scale log2 to convert it with 2^x - 1, or --bulk-scale linear "
+                  "if the values are linear",
+                  table.source, c.reason, stage));
 }
 
 BulkScale parse_bulk_scale(const std::string& name) {

@@ -18,14 +18,17 @@ void validate_compressed(const std::string& where, std::int64_t major, std::int6
                                  indices.size(), n_data));
   }
   if (static_cast<std::int64_t>(indptr.size()) != major + 1) {
-    throw InputError(fmt::format("{}: 'indptr' has {} entries, expected {} (number of {} + 1 from the shape)",
-                                 where, indptr.size(), major + 1, major_name));
+    throw InputError(fmt::format("{}: 'indptr' has {} entries, expected {} (number of {} + 1 from the shape)", where,
+                                 indptr.size(), major + 1, major_name));
   }
-  if (indptr.front() != 0) throw InputError(fmt::format("{}: 'indptr' starts at {}, expected 0", where, indptr.front()));
+  if (indptr.front() != 0)
+    throw InputError(fmt::format("{}: 'indptr' starts at {}, expected 0", where, indptr.front()));
   for (std::int64_t i = 0; i < major; ++i) {
     if (indptr[i + 1] < indptr[i]) {
-      throw InputError(fmt::format("{}: 'indptr' is not monotone: entry {} is {} but entry {} is {} (expected a "
-                                   "non-decreasing sequence)", where, i + 1, indptr[i + 1], i, indptr[i]));
+      throw InputError(
+          fmt::format("{}: 'indptr' is not monotone: entry {} is {} but entry {} is {} (expected a "
+                      "non-decreasing sequence)",
+                      where, i + 1, indptr[i + 1], i, indptr[i]));
     }
   }
   if (indptr.back() != static_cast<std::int64_t>(n_data)) {
@@ -169,8 +172,10 @@ std::vector<std::string> unique_names(const std::vector<std::string>& names, std
   target.resize(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
     auto [it, fresh] = index.emplace(names[i], static_cast<std::int32_t>(unique.size()));
-    if (fresh) unique.push_back(names[i]);
-    else duplicated.push_back(names[i]);
+    if (fresh)
+      unique.push_back(names[i]);
+    else
+      duplicated.push_back(names[i]);
     target[i] = it->second;
   }
   return unique;

@@ -97,15 +97,19 @@ IdTranslation translate_gene_ids(ExpressionTable& bulk, const std::vector<std::s
   }
   Eigen::MatrixXd values = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(names.size()), bulk.values.cols());
   for (std::size_t i = 0; i < names.size(); ++i)
-    for (std::size_t g : sources[i]) values.row(static_cast<Eigen::Index>(i)) += bulk.values.row(static_cast<Eigen::Index>(g));
+    for (std::size_t g : sources[i])
+      values.row(static_cast<Eigen::Index>(i)) += bulk.values.row(static_cast<Eigen::Index>(g));
   r.unmapped = unmapped.size();
   r.ambiguous = ambiguous.size();
-  log::info(stage, "bulk genes renamed from {} to {} with {}: {} mapped ({} summed into a name another also took), "
-            "{} unmapped, {} ambiguous", bulk_ids ? "Ensembl IDs" : "symbols", bulk_ids ? "symbols" : "Ensembl IDs",
-            map.source, r.mapped, r.merged, r.unmapped, r.ambiguous);
+  log::info(stage,
+            "bulk genes renamed from {} to {} with {}: {} mapped ({} summed into a name another also took), "
+            "{} unmapped, {} ambiguous",
+            bulk_ids ? "Ensembl IDs" : "symbols", bulk_ids ? "symbols" : "Ensembl IDs", map.source, r.mapped, r.merged,
+            r.unmapped, r.ambiguous);
   if (!unmapped.empty() || !ambiguous.empty()) {
     std::string parts;
-    if (!unmapped.empty()) parts = fmt::format("{} not in {} (e.g. {})", r.unmapped, map.source, log::preview(unmapped, 5));
+    if (!unmapped.empty())
+      parts = fmt::format("{} not in {} (e.g. {})", r.unmapped, map.source, log::preview(unmapped, 5));
     if (!ambiguous.empty())
       parts += fmt::format("{}{} with several names (e.g. {})", parts.empty() ? "" : ", ", r.ambiguous,
                            log::preview(ambiguous, 5));

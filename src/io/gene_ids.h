@@ -27,11 +27,11 @@ struct GeneIdMap {
 GeneIdMap read_gene_id_map(const std::string& path);
 
 struct IdTranslation {
-  bool translated = false;     // false: both sides already use the same kind (nothing renamed)
-  std::size_t mapped = 0;      // bulk genes given a name of the other kind
-  std::size_t unmapped = 0;    // bulk genes the map does not know (dropped)
-  std::size_t ambiguous = 0;   // bulk genes with several candidate names, none singled out by `target` (dropped)
-  std::size_t merged = 0;      // bulk genes summed into a name another bulk gene also took
+  bool translated = false;    // false: both sides already use the same kind (nothing renamed)
+  std::size_t mapped = 0;     // bulk genes given a name of the other kind
+  std::size_t unmapped = 0;   // bulk genes the map does not know (dropped)
+  std::size_t ambiguous = 0;  // bulk genes with several candidate names, none singled out by `target` (dropped)
+  std::size_t merged = 0;     // bulk genes summed into a name another bulk gene also took
 };
 
 // Renames the rows of `bulk` into the identifier kind of `target` (the genes it will be matched against:

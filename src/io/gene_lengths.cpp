@@ -14,8 +14,10 @@ namespace blue {
 GeneLengths read_gene_lengths(const std::string& path) {
   const DelimitedTable t = read_delimited(path, "gene lengths");
   if (t.header.size() < 2 || to_lower(t.header[0]) != "gene" || to_lower(t.header[1]) != "length_bp") {
-    throw InputError(fmt::format("{}: line {}: expected the header 'gene<TAB>length_bp' (a gene name and its "
-                                 "transcript length in bases)", path, t.header_line));
+    throw InputError(
+        fmt::format("{}: line {}: expected the header 'gene<TAB>length_bp' (a gene name and its "
+                    "transcript length in bases)",
+                    path, t.header_line));
   }
   GeneLengths out{path, {}};
   for (const auto& row : t.rows) {

@@ -21,9 +21,9 @@ struct GeneLengths {
 GeneLengths read_gene_lengths(const std::string& path);
 
 struct LengthConversion {
-  std::size_t matched = 0;                // bulk genes with a length
-  std::vector<std::string> missing;       // bulk genes without one (given the median length)
-  double fill_bp = 0;                     // the median length of the matched genes
+  std::size_t matched = 0;           // bulk genes with a length
+  std::vector<std::string> missing;  // bulk genes without one (given the median length)
+  double fill_bp = 0;                // the median length of the matched genes
 };
 
 // Raw counts -> TPM in place: each gene divided by its length in kb (genes the table lacks take the median

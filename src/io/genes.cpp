@@ -61,14 +61,15 @@ GeneMapping map_genes(const std::vector<std::string>& wanted, const std::vector<
                                                      "of them."
                                                    : "";
     if (!relax_option.empty())
-      hint += fmt::format(" If the identifiers match and the genes are simply not measured, {} {:.2f} accepts "
-                          "this many missing genes (they are left out).", relax_option,
-                          std::ceil(100.0 * missing_fraction) / 100.0);
+      hint += fmt::format(
+          " If the identifiers match and the genes are simply not measured, {} {:.2f} accepts "
+          "this many missing genes (they are left out).",
+          relax_option, std::ceil(100.0 * missing_fraction) / 100.0);
     throw InputError(fmt::format(
         "only {} of {} {} genes are found in {} ({:.1f}% missing, at most {:.1f}% allowed). Examples of {}: {}. "
-        "Examples of {}: {}.{}", m.found(), wanted.size(), wanted_what, available_what, 100.0 * missing_fraction,
-        100.0 * max_missing_fraction, wanted_what, log::preview(head(wanted, 5), 5), available_what,
-        log::preview(head(available, 5), 5), hint));
+        "Examples of {}: {}.{}",
+        m.found(), wanted.size(), wanted_what, available_what, 100.0 * missing_fraction, 100.0 * max_missing_fraction,
+        wanted_what, log::preview(head(wanted, 5), 5), available_what, log::preview(head(available, 5), 5), hint));
   }
   if (!m.missing.empty())
     log::warn("io", "{} of {} {} genes are missing from {} (treated as absent): {}", m.missing.size(), wanted.size(),

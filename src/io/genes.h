@@ -7,9 +7,9 @@
 namespace blue {
 
 struct GeneMapping {
-  std::vector<std::int64_t> index;     // per wanted gene: its row in `available`, or -1 when missing
-  std::vector<std::string> missing;    // wanted genes not found
-  std::size_t case_insensitive = 0;    // matches found only ignoring case (each warned about)
+  std::vector<std::int64_t> index;   // per wanted gene: its row in `available`, or -1 when missing
+  std::vector<std::string> missing;  // wanted genes not found
+  std::size_t case_insensitive = 0;  // matches found only ignoring case (each warned about)
   std::size_t found() const { return index.size() - missing.size(); }
 };
 
@@ -19,7 +19,7 @@ struct GeneMapping {
 // `relax_option` (e.g. "--max-missing-genes"), when the caller has one, is named in the error as the way to
 // accept more missing genes.
 GeneMapping map_genes(const std::vector<std::string>& wanted, const std::vector<std::string>& available,
-                      const std::string& wanted_what, const std::string& available_what,
-                      double max_missing_fraction, const std::string& relax_option = "");
+                      const std::string& wanted_what, const std::string& available_what, double max_missing_fraction,
+                      const std::string& relax_option = "");
 
 }  // namespace blue

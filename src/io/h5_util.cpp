@@ -83,7 +83,8 @@ Handle open_group(hid_t loc, const std::string& path, const std::string& file) {
 }
 
 Handle open_dataset(hid_t loc, const std::string& path, const std::string& file) {
-  if (!exists(loc, path) || is_group(loc, path)) throw InputError(fmt::format("{}: dataset '{}' not found", file, path));
+  if (!exists(loc, path) || is_group(loc, path))
+    throw InputError(fmt::format("{}: dataset '{}' not found", file, path));
   Handle d(H5Dopen2(loc, path.c_str(), H5P_DEFAULT));
   if (!d.valid()) throw InputError(fmt::format("{}: cannot open dataset '{}'", file, path));
   return d;
@@ -91,12 +92,13 @@ Handle open_dataset(hid_t loc, const std::string& path, const std::string& file)
 
 std::vector<std::string> list_children(hid_t group) {
   std::vector<std::string> names;
-  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-             [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-               static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-               return 0;
-             },
-             &names);
+  H5Literate(
+      group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        return 0;
+      },
+      &names);
   return names;
 }
 
@@ -120,7 +122,8 @@ void check_filters(hid_t dataset, const std::string& file, const std::string& na
       throw InputError(fmt::format(
           "{}: dataset '{}' is compressed with HDF5 filter {} ('{}'), which this build cannot decode; rewrite "
           "the file with gzip in Python: adata = anndata.read_h5ad(path); adata.write_h5ad(path2, "
-          "compression=\"gzip\")", file, name, id, fname));
+          "compression=\"gzip\")",
+          file, name, id, fname));
     }
   }
 }
@@ -129,11 +132,16 @@ namespace {
 
 template <typename T>
 hid_t mem_type() {
-  if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
-  else if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::int8_t>) return H5T_NATIVE_INT8;
-  else return H5T_NATIVE_INT64;
+  if constexpr (std::is_same_v<T, float>)
+    return H5T_NATIVE_FLOAT;
+  else if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::int8_t>)
+    return H5T_NATIVE_INT8;
+  else
+    return H5T_NATIVE_INT64;
 }
 
 void require_class(hid_t dataset, const std::string& file, const std::string& name, bool numeric) {
@@ -173,16 +181,22 @@ std::vector<T> read_numeric(hid_t dataset, const std::string& file, const std::s
   hid_t file_space = mem.valid() ? space.get() : H5S_ALL;
   if (H5Dread(dataset, mem_type<T>(), mem_space, file_space, H5P_DEFAULT, out.data()) < 0) {
     check_filters(dataset, file, name);
-    throw InputError(fmt::format("{}: cannot read dataset '{}' (corrupt file, or values that do not fit the "
-                                 "expected numeric type)", file, name));
+    throw InputError(
+        fmt::format("{}: cannot read dataset '{}' (corrupt file, or values that do not fit the "
+                    "expected numeric type)",
+                    file, name));
   }
   return out;
 }
 
-template std::vector<float> read_numeric<float>(hid_t, const std::string&, const std::string&, std::int64_t, std::int64_t);
-template std::vector<double> read_numeric<double>(hid_t, const std::string&, const std::string&, std::int64_t, std::int64_t);
-template std::vector<std::int32_t> read_numeric<std::int32_t>(hid_t, const std::string&, const std::string&, std::int64_t, std::int64_t);
-template std::vector<std::int64_t> read_numeric<std::int64_t>(hid_t, const std::string&, const std::string&, std::int64_t, std::int64_t);
+template std::vector<float> read_numeric<float>(hid_t, const std::string&, const std::string&, std::int64_t,
+                                                std::int64_t);
+template std::vector<double> read_numeric<double>(hid_t, const std::string&, const std::string&, std::int64_t,
+                                                  std::int64_t);
+template std::vector<std::int32_t> read_numeric<std::int32_t>(hid_t, const std::string&, const std::string&,
+                                                              std::int64_t, std::int64_t);
+template std::vector<std::int64_t> read_numeric<std::int64_t>(hid_t, const std::string&, const std::string&,
+                                                              std::int64_t, std::int64_t);
 
 bool is_string_type(hid_t dataset) {
   Handle type(H5Dget_type(dataset));

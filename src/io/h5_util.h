@@ -51,8 +51,8 @@ void check_filters(hid_t dataset, const std::string& file, const std::string& na
 // Reads a whole dataset (or the rows [row0, row0 + nrows) of a 2-D one when nrows >= 0) converted to the
 // memory type of T (float, double, int32, int64).
 template <typename T>
-std::vector<T> read_numeric(hid_t dataset, const std::string& file, const std::string& name,
-                            std::int64_t row0 = 0, std::int64_t nrows = -1);
+std::vector<T> read_numeric(hid_t dataset, const std::string& file, const std::string& name, std::int64_t row0 = 0,
+                            std::int64_t nrows = -1);
 
 // Reads a 1-D dataset of strings (variable or fixed length).
 std::vector<std::string> read_strings(hid_t dataset, const std::string& file, const std::string& name);

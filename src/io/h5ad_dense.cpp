@@ -54,7 +54,8 @@ DenseAnnData read_dense_h5ad(const std::string& path) {
     std::string where = "uns/" + name;
     if (h5::is_group(f.id(), where)) continue;
     h5::Handle d = h5::open_dataset(f.id(), where, path);
-    if (h5::is_string_type(d.get()) && h5::shape(d.get()).size() == 1) a.uns_strings[name] = h5::read_strings(d.get(), path, where);
+    if (h5::is_string_type(d.get()) && h5::shape(d.get()).size() == 1)
+      a.uns_strings[name] = h5::read_strings(d.get(), path, where);
   }
   return a;
 }

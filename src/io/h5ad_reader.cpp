@@ -60,11 +60,14 @@ std::vector<std::string> H5adFile::children(const std::string& group) const {
 }
 
 void H5adFile::require_frame(const std::string& frame) const {
-  if (!has(frame)) throw InputError(fmt::format("{}: no '{}' dataframe (is this an AnnData .h5ad file?)", path_, frame));
+  if (!has(frame))
+    throw InputError(fmt::format("{}: no '{}' dataframe (is this an AnnData .h5ad file?)", path_, frame));
   if (!h5::is_group(id(), frame)) {
-    throw InputError(fmt::format("{}: '{}' is stored in the pre-0.7 AnnData layout (a compound table), which blue "
-                                 "does not read; rewrite it with a current anndata in Python: "
-                                 "anndata.read_h5ad(path).write_h5ad(path2)", path_, frame));
+    throw InputError(
+        fmt::format("{}: '{}' is stored in the pre-0.7 AnnData layout (a compound table), which blue "
+                    "does not read; rewrite it with a current anndata in Python: "
+                    "anndata.read_h5ad(path).write_h5ad(path2)",
+                    path_, frame));
   }
 }
 
@@ -75,8 +78,10 @@ std::vector<std::string> H5adFile::index(const std::string& frame) const {
   if (name.empty()) name = has(frame + "/_index") ? "_index" : "index";
   std::string where = frame + "/" + name;
   if (!has(where)) {
-    throw InputError(fmt::format("{}: dataframe '{}' has no index dataset '{}' (expected the `_index` attribute to "
-                                 "name a string dataset)", path_, frame, where));
+    throw InputError(
+        fmt::format("{}: dataframe '{}' has no index dataset '{}' (expected the `_index` attribute to "
+                    "name a string dataset)",
+                    path_, frame, where));
   }
   h5::Handle d = h5::open_dataset(id(), where, path_);
   return read_labels(d.get(), path_, where);
@@ -84,7 +89,8 @@ std::vector<std::string> H5adFile::index(const std::string& frame) const {
 
 std::vector<std::string> H5adFile::categorical(const std::string& where) const {
   for (const char* part : {"/codes", "/categories"}) {
-    if (!has(where + part)) throw InputError(fmt::format("{}: categorical '{}' has no '{}' dataset", path_, where, part + 1));
+    if (!has(where + part))
+      throw InputError(fmt::format("{}: categorical '{}' has no '{}' dataset", path_, where, part + 1));
   }
   h5::Handle codes_ds = h5::open_dataset(id(), where + "/codes", path_);
   h5::Handle cats_ds = h5::open_dataset(id(), where + "/categories", path_);
@@ -103,8 +109,8 @@ std::vector<std::string> H5adFile::dataset_column(const std::string& where) cons
     throw InputError(fmt::format("{}: cannot read the 'categories' reference of '{}'", path_, where));
   h5::Handle cats(H5Rdereference2(d.get(), H5P_DEFAULT, H5R_OBJECT, &ref));
   if (!cats.valid()) throw InputError(fmt::format("{}: the 'categories' reference of '{}' is dangling", path_, where));
-  return decode(h5::read_numeric<std::int64_t>(d.get(), path_, where), read_labels(cats.get(), path_, where + " categories"),
-                path_, where);
+  return decode(h5::read_numeric<std::int64_t>(d.get(), path_, where),
+                read_labels(cats.get(), path_, where + " categories"), path_, where);
 }
 
 std::vector<std::string> H5adFile::column(const std::string& frame, const std::string& key) const {
@@ -121,8 +127,10 @@ std::vector<std::string> H5adFile::column(const std::string& frame, const std::s
     h5::Handle g = h5::open_group(id(), where, path_);
     std::string type = h5::string_attr(g.get(), "encoding-type");
     if (type != "categorical" && !has(where + "/codes")) {
-      throw InputError(fmt::format("{}: column '{}' is a group of encoding '{}', expected a categorical (codes + "
-                                   "categories) or a string/number dataset", path_, where, type));
+      throw InputError(
+          fmt::format("{}: column '{}' is a group of encoding '{}', expected a categorical (codes + "
+                      "categories) or a string/number dataset",
+                      path_, where, type));
     }
     values = categorical(where);
   } else {
@@ -161,7 +169,8 @@ CsrMatrix H5adFile::read_sparse(const std::string& where, bool csc) const {
                                  path_, where));
   }
   if (shape[csc ? 0 : 1] > std::numeric_limits<std::int32_t>::max())
-    throw InputError(fmt::format("{}: '{}' has {} minor dimension entries, more than blue supports", path_, where, shape[csc ? 0 : 1]));
+    throw InputError(fmt::format("{}: '{}' has {} minor dimension entries, more than blue supports", path_, where,
+                                 shape[csc ? 0 : 1]));
   auto read = [&](const char* part, auto tag) {
     std::string name = where + "/" + part;
     h5::Handle d = h5::open_dataset(id(), name, path_);
@@ -199,13 +208,15 @@ void append_dense_rows(CsrMatrix& m, const std::vector<float>& values, std::int6
 CsrMatrix H5adFile::read_dense(const std::string& where, std::int64_t row0, std::int64_t nrows) const {
   h5::Handle d = h5::open_dataset(id(), where, path_);
   std::vector<std::int64_t> dims = h5::shape(d.get());
-  if (dims.size() != 2) throw InputError(fmt::format("{}: '{}' has {} dimensions, expected 2", path_, where, dims.size()));
+  if (dims.size() != 2)
+    throw InputError(fmt::format("{}: '{}' has {} dimensions, expected 2", path_, where, dims.size()));
   if (nrows < 0) nrows = dims[0] - row0;
   CsrMatrix m;
   m.rows = nrows;
   m.cols = dims[1];
   m.indptr.assign(1, 0);
-  std::int64_t block = std::max<std::int64_t>(1, static_cast<std::int64_t>(kDenseBlockValues) / std::max<std::int64_t>(1, m.cols));
+  std::int64_t block = std::max<std::int64_t>(1, static_cast<std::int64_t>(kDenseBlockValues) /
+                                                     std::max<std::int64_t>(1, m.cols));
   for (std::int64_t r0 = 0; r0 < m.rows; r0 += block) {
     std::int64_t n = std::min(block, m.rows - r0);
     append_dense_rows(m, h5::read_numeric<float>(d.get(), path_, where, row0 + r0, n), n);
@@ -215,8 +226,10 @@ CsrMatrix H5adFile::read_dense(const std::string& where, std::int64_t row0, std:
 
 MatrixKind H5adFile::matrix_kind(const std::string& where) const {
   if (!has(where)) {
-    throw InputError(fmt::format("{}: no '{}' matrix (expected a dense dataset or a csr_matrix/csc_matrix group); "
-                                 "is this an AnnData .h5ad file?", path_, where));
+    throw InputError(
+        fmt::format("{}: no '{}' matrix (expected a dense dataset or a csr_matrix/csc_matrix group); "
+                    "is this an AnnData .h5ad file?",
+                    path_, where));
   }
   if (!h5::is_group(id(), where)) return MatrixKind::kDense;
   h5::Handle g = h5::open_group(id(), where, path_);
@@ -236,10 +249,12 @@ CsrMatrix H5adFile::read_rows(const std::string& where, std::int64_t row0, std::
   const std::vector<std::int64_t> shape = h5::int_attr(g.get(), "shape");
   const std::string indptr_name = where + "/indptr";
   h5::Handle indptr_set = h5::open_dataset(id(), indptr_name, path_);
-  std::vector<std::int64_t> indptr = h5::read_numeric<std::int64_t>(indptr_set.get(), path_, indptr_name, row0, nrows + 1);
+  std::vector<std::int64_t> indptr = h5::read_numeric<std::int64_t>(indptr_set.get(), path_, indptr_name, row0,
+                                                                    nrows + 1);
   if (shape.size() != 2 || static_cast<std::int64_t>(indptr.size()) != nrows + 1 || indptr.front() < 0 ||
       indptr.back() < indptr.front())
-    throw InputError(fmt::format("{}: '{}' has an invalid shape or indptr for rows {}-{}", path_, where, row0, row0 + nrows));
+    throw InputError(fmt::format("{}: '{}' has an invalid shape or indptr for rows {}-{}", path_, where, row0,
+                                 row0 + nrows));
   const std::int64_t first = indptr.front(), n = indptr.back() - first;
   for (auto& p : indptr) p -= first;
   auto slice = [&](const char* part, auto tag) {

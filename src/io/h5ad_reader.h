@@ -10,7 +10,7 @@
 namespace blue {
 
 struct H5adMatrix {
-  CsrMatrix counts;                    // obs x var
+  CsrMatrix counts;  // obs x var
   std::vector<std::string> obs_names;
   std::vector<std::string> var_names;
 };

@@ -18,7 +18,9 @@ class Writer {
     if (!file_.valid()) fail("create the file");
   }
   hid_t root() const { return file_.get(); }
-  void fail(const std::string& what) const { throw OutputError(fmt::format("{}: cannot {} (disk full or no permission?)", final_, what)); }
+  void fail(const std::string& what) const {
+    throw OutputError(fmt::format("{}: cannot {} (disk full or no permission?)", final_, what));
+  }
 
   void close() {
     if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail("flush");
@@ -146,7 +148,8 @@ struct H5adRowWriter::State {
 H5adRowWriter::H5adRowWriter(StagedOutputs& out, const std::string& path, const H5adLayout& layout) : path_(path) {
   for (const auto& [k, v] : layout.obs_strings) {
     if (v.size() != layout.obs_names.size())
-      throw InternalError(fmt::format("{}: obs column {} has {} values for {} obs", path, k, v.size(), layout.obs_names.size()));
+      throw InternalError(fmt::format("{}: obs column {} has {} values for {} obs", path, k, v.size(),
+                                      layout.obs_names.size()));
   }
   state_ = std::unique_ptr<State>(new State{Writer(out.stage(path), path), layout, {}, {}, {}, 0});
   const Writer& w = state_->writer;
@@ -170,16 +173,19 @@ void H5adRowWriter::append(const DenseAnnData& rows) {
   State& s = *state_;
   const std::size_t n = static_cast<std::size_t>(rows.X.rows()), g = s.layout.var_names.size();
   if (s.next_row + n > s.layout.obs_names.size())
-    throw InternalError(fmt::format("{}: {} rows appended after {} of {}", path_, n, s.next_row, s.layout.obs_names.size()));
+    throw InternalError(fmt::format("{}: {} rows appended after {} of {}", path_, n, s.next_row,
+                                    s.layout.obs_names.size()));
   check_rows(path_, "X", rows.X, n, g);
   s.writer.write_rows(s.x.get(), "X", s.next_row, rows.X);
   auto write_all = [&](std::map<std::string, h5::Handle>& datasets, const std::map<std::string, MatrixF>& given,
                        const char* kind) {
     if (given.size() != datasets.size())
-      throw InternalError(fmt::format("{}: {} {} matrices appended, the layout has {}", path_, given.size(), kind, datasets.size()));
+      throw InternalError(fmt::format("{}: {} {} matrices appended, the layout has {}", path_, given.size(), kind,
+                                      datasets.size()));
     for (auto& [name, dataset] : datasets) {
       const auto it = given.find(name);
-      if (it == given.end()) throw InternalError(fmt::format("{}: {} '{}' missing from the appended rows", path_, kind, name));
+      if (it == given.end())
+        throw InternalError(fmt::format("{}: {} '{}' missing from the appended rows", path_, kind, name));
       const std::size_t cols = std::string(kind) == "layer" ? g : s.layout.obsm.at(name);
       check_rows(path_, std::string(kind) + " " + name, it->second, n, cols);
       s.writer.write_rows(dataset.get(), name, s.next_row, it->second);

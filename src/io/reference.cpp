@@ -88,7 +88,8 @@ void drop_unlabelled(RawReference& raw) {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < keep.size(); ++i) kept += keep[i] = !is_missing_label(raw.labels[i]);
   if (kept == 0)
-    throw InputError(fmt::format("{}: all {} cells have a missing label; check the label column", raw.source, keep.size()));
+    throw InputError(fmt::format("{}: all {} cells have a missing label; check the label column", raw.source,
+                                 keep.size()));
   if (kept < keep.size()) {
     log::warn("io", "{}: {} of {} cells have a missing label (empty, NA or NaN) and are dropped", raw.source,
               keep.size() - kept, keep.size());
@@ -124,8 +125,8 @@ void select_donors(RawReference& raw, const ReferenceOptions& o) {
     kept += keep[i] = has_donor && (wanted.empty() || wanted.count(raw.donors[i]));
   }
   if (missing > 0) {
-    log::warn("io", "{}: {} of {} cells have no donor in column '{}' and are dropped", raw.source, missing,
-              keep.size(), o.donor_key);
+    log::warn("io", "{}: {} of {} cells have no donor in column '{}' and are dropped", raw.source, missing, keep.size(),
+              o.donor_key);
   }
   if (kept == 0) throw InputError(fmt::format("{}: no cell left after selecting donors", raw.source));
   if (!wanted.empty()) {
@@ -157,10 +158,11 @@ void check_counts(const RawReference& raw) {
     for (std::int64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
       const float v = m.data[k];
       if (!std::isfinite(v) || v < 0) {
-        throw InputError(fmt::format("{}: cell {} ('{}'), gene {} ('{}'): count {} is {}; expected raw counts "
-                                     "(finite, non-negative), not scaled or log-transformed values",
-                                     raw.source, r + 1, raw.cells[r], m.indices[k] + 1, raw.genes[m.indices[k]], v,
-                                     std::isfinite(v) ? "negative" : "not finite"));
+        throw InputError(
+            fmt::format("{}: cell {} ('{}'), gene {} ('{}'): count {} is {}; expected raw counts "
+                        "(finite, non-negative), not scaled or log-transformed values",
+                        raw.source, r + 1, raw.cells[r], m.indices[k] + 1, raw.genes[m.indices[k]], v,
+                        std::isfinite(v) ? "negative" : "not finite"));
       }
       total += v;
     }
@@ -188,9 +190,9 @@ std::vector<std::int32_t> encode_levels(const std::vector<std::string>& values, 
 
 Reference make_reference(ReferenceParts raw, const ReferenceOptions& options) {
   const auto cells = static_cast<std::size_t>(raw.counts.rows);
-  for (const auto& [what, n, want] : {std::tuple{"gene names", raw.genes.size(), static_cast<std::size_t>(raw.counts.cols)},
-                                      std::tuple{"cell names", raw.cells.size(), cells},
-                                      std::tuple{"labels", raw.labels.size(), cells}}) {
+  for (const auto& [what, n, want] :
+       {std::tuple{"gene names", raw.genes.size(), static_cast<std::size_t>(raw.counts.cols)},
+        std::tuple{"cell names", raw.cells.size(), cells}, std::tuple{"labels", raw.labels.size(), cells}}) {
     if (n != want)
       throw InputError(fmt::format("{}: {} {} for a matrix of {} cells x {} genes", raw.source, n, what,
                                    raw.counts.rows, raw.counts.cols));
@@ -225,7 +227,8 @@ Reference read_reference(const ReferenceOptions& options) {
   std::error_code ec;
   if (options.path.empty()) throw UsageError("no reference given (--reference)");
   if (!fs::exists(options.path, ec))
-    throw InputError(options.path + ": reference not found (expected an .h5ad file, a 10x directory, a Cell Ranger "
+    throw InputError(options.path +
+                     ": reference not found (expected an .h5ad file, a 10x directory, a Cell Ranger "
                      ".h5 file or a matrix.mtx[.gz] file)");
   const bool file = !fs::is_directory(options.path, ec);
   const bool h5ad = file && ends_with(to_lower(options.path), ".h5ad");

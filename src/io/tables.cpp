@@ -31,12 +31,14 @@ std::string trim_spaces(const std::string& s) {
 // Column names that make the first line of a gene list a header ("Gene Symbol" and "gene.symbol" count as
 // gene_symbol).
 bool is_gene_column_name(std::string name) {
-  static const std::unordered_set<std::string> kNames = {
-      "gene",      "genes",      "symbol",      "symbols",     "gene_symbol", "gene_symbols", "gene_id",
-      "gene_ids",  "gene_name",  "gene_names",  "genename",    "genesymbol",  "feature",      "features",
-      "feature_id", "ensembl",   "ensembl_id",  "hgnc_symbol", "id"};
+  static const std::unordered_set<std::string> kNames = {"gene",        "genes",        "symbol",     "symbols",
+                                                         "gene_symbol", "gene_symbols", "gene_id",    "gene_ids",
+                                                         "gene_name",   "gene_names",   "genename",   "genesymbol",
+                                                         "feature",     "features",     "feature_id", "ensembl",
+                                                         "ensembl_id",  "hgnc_symbol",  "id"};
   name = to_lower(trim_spaces(name));
-  std::replace_if(name.begin(), name.end(), [](char c) { return c == ' ' || c == '.' || c == '-'; }, '_');
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return c == ' ' || c == '.' || c == '-'; }, '_');
   return kNames.count(name) > 0;
 }
 
@@ -62,8 +64,8 @@ GeneListLayout gene_list_layout(const std::string& path, const std::string& firs
   if (!layout.header) return layout;
   for (std::size_t c = 0; c < fields.size(); ++c)
     if (to_lower(trim_spaces(fields[c])) == "selected") layout.selected_column = c;
-  log::info("io", "{}: line {} is a header; genes from its column '{}'{}", path, line_number, fields[layout.gene_column],
-            layout.selected_column ? ", rows with selected = 1 only" : "");
+  log::info("io", "{}: line {} is a header; genes from its column '{}'{}", path, line_number,
+            fields[layout.gene_column], layout.selected_column ? ", rows with selected = 1 only" : "");
   return layout;
 }
 
@@ -74,7 +76,9 @@ bool gene_row_selected(const LineReader& reader, const std::vector<std::string>&
   if (fields.size() < needed)
     throw InputError(fmt::format("{}: line {} has {} field(s); the header names {} columns (gene column {}){}",
                                  reader.path(), reader.line_number(), fields.size(), needed, layout.gene_column + 1,
-                                 layout.selected_column ? fmt::format(", selected column {}", *layout.selected_column + 1) : ""));
+                                 layout.selected_column
+                                     ? fmt::format(", selected column {}", *layout.selected_column + 1)
+                                     : ""));
   if (!layout.selected_column) return true;
   const std::string v = to_lower(trim_spaces(fields[*layout.selected_column]));
   if (v == "1" || v == "true" || v == "yes") return true;
@@ -89,8 +93,10 @@ void check_unique_columns(const std::string& where, const std::vector<std::strin
   for (std::size_t c = 0; c < columns.size(); ++c) {
     auto [it, fresh] = seen.emplace(columns[c], c);
     if (!fresh) {
-      throw InputError(fmt::format("{}: column name {} appears twice (columns {} and {}); column names "
-                                   "must be unique", where, quote(columns[c]), it->second + first, c + first));
+      throw InputError(
+          fmt::format("{}: column name {} appears twice (columns {} and {}); column names "
+                      "must be unique",
+                      where, quote(columns[c]), it->second + first, c + first));
     }
   }
 }
@@ -102,21 +108,26 @@ void parse_row(const LineReader& reader, const std::vector<std::string>& fields,
   const std::string& path = reader.path();
   std::size_t line = reader.line_number();
   if (fields.size() != expected) {
-    throw InputError(fmt::format("{}: line {} has {} fields, expected {} like the header (ragged rows; check "
-                                 "the delimiter and for missing cells)", path, line, fields.size(), expected));
+    throw InputError(
+        fmt::format("{}: line {} has {} fields, expected {} like the header (ragged rows; check "
+                    "the delimiter and for missing cells)",
+                    path, line, fields.size(), expected));
   }
   if (fields[0].empty()) throw InputError(fmt::format("{}: line {}, column 1: empty {} name", path, line, row_kind));
   values.clear();
   for (std::size_t c = 1; c < fields.size(); ++c) {
     double v = 0;
     if (!parse_double(fields[c], v)) {
-      throw InputError(fmt::format("{}: line {}, column {} ({}): {} is not a number (expected a numeric value; "
-                                   "missing values such as NA are not allowed)",
-                                   path, line, c + 1, quote(columns[c - 1]), quote(fields[c])));
+      throw InputError(
+          fmt::format("{}: line {}, column {} ({}): {} is not a number (expected a numeric value; "
+                      "missing values such as NA are not allowed)",
+                      path, line, c + 1, quote(columns[c - 1]), quote(fields[c])));
     }
     if (!std::isfinite(v)) {
-      throw InputError(fmt::format("{}: line {}, column {} ({}): {} is not a finite number (NaN/Inf are not "
-                                   "allowed)", path, line, c + 1, quote(columns[c - 1]), quote(fields[c])));
+      throw InputError(
+          fmt::format("{}: line {}, column {} ({}): {} is not a finite number (NaN/Inf are not "
+                      "allowed)",
+                      path, line, c + 1, quote(columns[c - 1]), quote(fields[c])));
     }
     values.push_back(v);
   }
@@ -133,10 +144,11 @@ bool next_content_line(LineReader& reader, std::string& line) {
 // tables with row names, is accepted).
 TextTable read_text_table(const std::string& path, const std::string& what, const char* row_kind) {
   TextTable table;
-  detail::scan_text_table(path, what, row_kind, table.columns, [&](const std::string& name, const std::vector<double>& v) {
-    table.rows.push_back(name);
-    table.values.insert(table.values.end(), v.begin(), v.end());
-  });
+  detail::scan_text_table(path, what, row_kind, table.columns,
+                          [&](const std::string& name, const std::vector<double>& v) {
+                            table.rows.push_back(name);
+                            table.values.insert(table.values.end(), v.begin(), v.end());
+                          });
   return table;
 }
 
@@ -219,14 +231,14 @@ namespace {
 ExpressionTable expression_from_h5ad(const std::string& path, const std::string& what) {
   H5adFile file(path);
   H5adMatrix m = file.matrix("", "");
-  log::info("io", "{} ({}): {} samples x {} genes from .h5ad (obs = samples, var = genes)", path, what,
-            m.counts.rows, m.counts.cols);
+  log::info("io", "{} ({}): {} samples x {} genes from .h5ad (obs = samples, var = genes)", path, what, m.counts.rows,
+            m.counts.cols);
   return detail::expression_from_csr(path, what, std::move(m.var_names), std::move(m.obs_names), m.counts);
 }
 
 template <typename Row>
-std::string format_table(const std::string& corner, const std::vector<std::string>& columns,
-                         std::size_t n_rows, Row&& row) {
+std::string format_table(const std::string& corner, const std::vector<std::string>& columns, std::size_t n_rows,
+                         Row&& row) {
   fmt::memory_buffer buf;
   fmt::format_to(std::back_inserter(buf), "{}", corner);
   for (const auto& c : columns) fmt::format_to(std::back_inserter(buf), "\t{}", c);
@@ -260,9 +272,11 @@ ExpressionTable checked_expression_table(ExpressionTable t, const std::string& w
     if (t.genes[g].empty()) throw InputError(fmt::format("{} ({}): gene {} has an empty name", t.source, what, g + 1));
     for (Eigen::Index c = 0; c < t.values.cols(); ++c) {
       if (!std::isfinite(t.values(static_cast<Eigen::Index>(g), c)))
-        throw InputError(fmt::format("{} ({}): gene {}, column {}: {} is not a finite number (NaN/Inf are not "
-                                     "allowed)", t.source, what, quote(t.genes[g]),
-                                     quote(t.columns[static_cast<std::size_t>(c)]), t.values(static_cast<Eigen::Index>(g), c)));
+        throw InputError(
+            fmt::format("{} ({}): gene {}, column {}: {} is not a finite number (NaN/Inf are not "
+                        "allowed)",
+                        t.source, what, quote(t.genes[g]), quote(t.columns[static_cast<std::size_t>(c)]),
+                        t.values(static_cast<Eigen::Index>(g), c)));
     }
   }
   sum_repeated_genes(t, what);
@@ -283,7 +297,8 @@ SampleTable checked_sample_table(SampleTable t, const std::string& what) {
     for (Eigen::Index c = 0; c < t.values.cols(); ++c) {
       if (!std::isfinite(t.values(static_cast<Eigen::Index>(r), c)))
         throw InputError(fmt::format("{} ({}): sample {}, column {}: not a finite number (NaN/Inf are not allowed)",
-                                     t.source, what, quote(t.samples[r]), quote(t.columns[static_cast<std::size_t>(c)])));
+                                     t.source, what, quote(t.samples[r]),
+                                     quote(t.columns[static_cast<std::size_t>(c)])));
     }
   }
   return t;
@@ -294,8 +309,8 @@ SampleTable read_sample_table(const std::string& path, const std::string& what) 
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     if (!seen.emplace(table.rows[r], r).second) {
-      throw InputError(fmt::format("{}: sample {} appears in more than one row; sample names must be unique",
-                                   path, quote(table.rows[r])));
+      throw InputError(fmt::format("{}: sample {} appears in more than one row; sample names must be unique", path,
+                                   quote(table.rows[r])));
     }
   }
   SampleTable out;
@@ -329,22 +344,28 @@ std::vector<std::string> read_gene_list(const std::string& path) {
     }
     std::string gene = trim_spaces(fields[layout->gene_column]);
     if (gene.empty()) continue;
-    if (seen.emplace(gene, genes.size()).second) genes.push_back(gene);
-    else repeated.push_back(gene);
+    if (seen.emplace(gene, genes.size()).second)
+      genes.push_back(gene);
+    else
+      repeated.push_back(gene);
   }
   if (genes.empty())
     throw InputError(path + ": gene list is empty (expected one gene name per line, or a table with a 'gene' column)");
   if (unselected > 0)
-    log::info("io", "{}: {} rows with selected = 0 left out (a `blue markers --stats` table: its selected genes form "
-              "the panel)", path, unselected);
-  if (!repeated.empty()) log::warn("io", "{}: {} repeated genes ignored: {}", path, repeated.size(), log::preview(repeated));
+    log::info("io",
+              "{}: {} rows with selected = 0 left out (a `blue markers --stats` table: its selected genes form "
+              "the panel)",
+              path, unselected);
+  if (!repeated.empty())
+    log::warn("io", "{}: {} repeated genes ignored: {}", path, repeated.size(), log::preview(repeated));
   return genes;
 }
 
 std::string format_sample_table(const SampleTable& table, bool header, const std::string& corner) {
   std::string text = format_table(corner, table.columns, table.samples.size(), [&](std::size_t r, auto& buf) {
     fmt::format_to(std::back_inserter(buf), "{}", table.samples[r]);
-    for (Eigen::Index c = 0; c < table.values.cols(); ++c) fmt::format_to(std::back_inserter(buf), "\t{}", table.values(r, c));
+    for (Eigen::Index c = 0; c < table.values.cols(); ++c)
+      fmt::format_to(std::back_inserter(buf), "\t{}", table.values(r, c));
   });
   return header ? text : text.substr(text.find('\n') + 1);
 }

@@ -39,8 +39,9 @@ TenxMatrix read_10x_h5(const std::string& path, const std::string& gene_column) 
       if (h5::is_group(file.get(), child) && h5::exists(file.get(), child + "/indptr")) group = child;
   }
   if (group.empty()) {
-    throw InputError(path + ": not a Cell Ranger HDF5 matrix (no 'matrix' group, nor a genome group with 'indptr'); "
-                            "expected filtered_feature_bc_matrix.h5");
+    throw InputError(path +
+                     ": not a Cell Ranger HDF5 matrix (no 'matrix' group, nor a genome group with 'indptr'); "
+                     "expected filtered_feature_bc_matrix.h5");
   }
   const std::string g = group + "/";
   TenxMatrix m;
@@ -53,14 +54,17 @@ TenxMatrix read_10x_h5(const std::string& path, const std::string& gene_column) 
   if (v3) {
     ids = strings_at(file.get(), g + "features/id", path);
     names = strings_at(file.get(), g + "features/name", path);
-    if (h5::exists(file.get(), g + "features/feature_type")) types = strings_at(file.get(), g + "features/feature_type", path);
+    if (h5::exists(file.get(), g + "features/feature_type"))
+      types = strings_at(file.get(), g + "features/feature_type", path);
   } else {
     ids = strings_at(file.get(), g + "genes", path);
     names = strings_at(file.get(), g + "gene_names", path);
   }
   if (gene_column != "" && gene_column != "name" && gene_column != "id")
-    throw UsageError(fmt::format("{}: --gene-column for a 10x HDF5 file is 'name' (symbols, the default) or 'id' "
-                                 "(Ensembl IDs), got '{}'", path, gene_column));
+    throw UsageError(
+        fmt::format("{}: --gene-column for a 10x HDF5 file is 'name' (symbols, the default) or 'id' "
+                    "(Ensembl IDs), got '{}'",
+                    path, gene_column));
   std::vector<std::int64_t> indptr = numbers_at<std::int64_t>(file.get(), g + "indptr", path);
   std::vector<std::int32_t> indices = numbers_at<std::int32_t>(file.get(), g + "indices", path);
   std::vector<float> data = numbers_at<float>(file.get(), g + "data", path);

@@ -23,9 +23,10 @@ std::string find_beside(const fs::path& dir, const std::vector<std::string>& nam
       fs::path p = dir / (n + ext);
       if (fs::is_regular_file(p)) return p.string();
     }
-  throw InputError(fmt::format("{}: no {} file found (looked for {}[.gz]); 10x input needs matrix.mtx, "
-                               "genes.tsv or features.tsv, and barcodes.tsv in one directory",
-                               dir.string(), role, log::preview(names)));
+  throw InputError(
+      fmt::format("{}: no {} file found (looked for {}[.gz]); 10x input needs matrix.mtx, "
+                  "genes.tsv or features.tsv, and barcodes.tsv in one directory",
+                  dir.string(), role, log::preview(names)));
 }
 
 std::vector<std::string> read_column(const std::string& path, std::size_t preferred_column) {
@@ -85,7 +86,8 @@ MtxHeader read_mtx_header(LineReader& reader) {
       !parse_int(f[2], header.nnz) || header.genes < 0 || header.cells < 0 || header.nnz < 0)
     throw InputError(fmt::format("{}: line {}: expected the size line 'genes cells entries', got '{}'", path,
                                  reader.line_number(), line));
-  if (header.genes > std::numeric_limits<std::int32_t>::max() || header.cells > std::numeric_limits<std::int32_t>::max())
+  if (header.genes > std::numeric_limits<std::int32_t>::max() ||
+      header.cells > std::numeric_limits<std::int32_t>::max())
     throw InputError(path + ": matrix dimensions exceed what blue supports (2^31 genes or cells)");
   return header;
 }
@@ -130,8 +132,10 @@ CsrMatrix read_matrix_market(const std::string& path) {
 
 TenxFiles locate_10x(const std::string& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw InputError(path + ": reference not found (expected an .h5ad file, a 10x directory "
-                                              "or a matrix.mtx[.gz] file)");
+  if (!fs::exists(path, ec))
+    throw InputError(path +
+                     ": reference not found (expected an .h5ad file, a 10x directory "
+                     "or a matrix.mtx[.gz] file)");
   bool is_dir = fs::is_directory(path, ec);
   fs::path dir = is_dir ? fs::path(path) : fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
@@ -208,9 +212,10 @@ std::vector<std::string> read_label_table(const std::string& path, const std::st
   if (unknown > 0)
     log::warn("io", "{}: {} label rows name barcodes that are not in the matrix (ignored)", path, unknown);
   if (unlabelled.size() == barcodes.size())
-    throw InputError(fmt::format("{}: none of the {} matrix barcodes (e.g. {}) appear in column '{}' of the labels "
-                                 "file; check --barcode-column", path, barcodes.size(),
-                                 log::preview(barcodes, 3), header[bcol]));
+    throw InputError(
+        fmt::format("{}: none of the {} matrix barcodes (e.g. {}) appear in column '{}' of the labels "
+                    "file; check --barcode-column",
+                    path, barcodes.size(), log::preview(barcodes, 3), header[bcol]));
   return labels;
 }
 

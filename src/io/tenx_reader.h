@@ -22,8 +22,8 @@ std::vector<std::string> read_barcodes(const TenxFiles& files);
 
 struct TenxMatrix {
   std::string matrix_path;
-  CsrMatrix counts;                 // cells x genes (transposed from the file)
-  std::vector<std::string> genes;   // 2nd column of genes/features.tsv when present (symbol), else the 1st
+  CsrMatrix counts;                // cells x genes (transposed from the file)
+  std::vector<std::string> genes;  // 2nd column of genes/features.tsv when present (symbol), else the 1st
   std::vector<std::string> barcodes;
 };
 

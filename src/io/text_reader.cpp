@@ -57,8 +57,8 @@ bool LineReader::fill() {
   int err = Z_OK;
   const char* msg = gzerror(f, &err);
   if (n < 0 || (err != Z_OK && err != Z_STREAM_END)) {
-    throw InputError(path_ + ": truncated or corrupt gzip file after line " + std::to_string(line_number_) +
-                     " (" + (msg ? msg : "read error") + "); download or compress it again");
+    throw InputError(path_ + ": truncated or corrupt gzip file after line " + std::to_string(line_number_) + " (" +
+                     (msg ? msg : "read error") + "); download or compress it again");
   }
   if (n == 0) {
     eof_ = true;

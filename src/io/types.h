@@ -16,7 +16,7 @@ using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowM
 struct CsrMatrix {
   std::int64_t rows = 0;
   std::int64_t cols = 0;
-  std::vector<std::int64_t> indptr;  // rows + 1 entries
+  std::vector<std::int64_t> indptr;   // rows + 1 entries
   std::vector<std::int32_t> indices;  // column of each stored value, increasing within a row
   std::vector<float> data;
 
@@ -28,11 +28,11 @@ struct CsrMatrix {
 
 // A labelled single-cell reference of raw counts. Cells without a label have been dropped by the reader.
 struct Reference {
-  std::string source;                  // file or directory it was read from
-  CsrMatrix counts;                    // cells x genes
-  std::vector<std::string> genes;      // column names, unique
-  std::vector<std::string> cells;      // row names (barcodes)
-  std::vector<std::string> cell_types; // sorted unique labels
+  std::string source;                      // file or directory it was read from
+  CsrMatrix counts;                        // cells x genes
+  std::vector<std::string> genes;          // column names, unique
+  std::vector<std::string> cells;          // row names (barcodes)
+  std::vector<std::string> cell_types;     // sorted unique labels
   std::vector<std::int32_t> cell_type_of;  // per cell, index into cell_types
   // With a donor key (ReferenceOptions::donor_key) only, else empty: sorted unique donor names and, per
   // cell, the index of its donor.
@@ -65,9 +65,9 @@ struct DenseAnnData {
   std::vector<std::string> obs_names;
   std::vector<std::string> var_names;
   std::map<std::string, std::vector<std::string>> obs_strings;  // string columns of obs, one value per obs
-  MatrixF X;                                   // obs x var
-  std::map<std::string, MatrixF> layers;       // each obs x var
-  std::map<std::string, MatrixF> obsm;         // each obs x anything
+  MatrixF X;                                                    // obs x var
+  std::map<std::string, MatrixF> layers;                        // each obs x var
+  std::map<std::string, MatrixF> obsm;                          // each obs x anything
   std::map<std::string, std::vector<std::string>> uns_strings;  // e.g. uns/proportions_columns
 };
 

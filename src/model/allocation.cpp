@@ -31,8 +31,8 @@ Allocation allocate(const MatrixF& bulk, const MatrixF& proportions, const std::
                     const std::vector<MatrixF>& prior) {
   const Eigen::Index n = bulk.rows(), g_genes = bulk.cols();
   const auto k_types = static_cast<Eigen::Index>(prior.size());
-  bool shapes = proportions.rows() == n && proportions.cols() == k_types &&
-                panel_size.size() == prior.size() && k_types > 0;
+  bool shapes = proportions.rows() == n && proportions.cols() == k_types && panel_size.size() == prior.size() &&
+                k_types > 0;
   for (const auto& m : prior) shapes = shapes && (m.rows() == n || m.rows() == 1) && m.cols() == g_genes;
   if (!shapes) throw InternalError("allocate: the shapes of bulk, proportions, panel sizes and priors disagree");
 

@@ -40,7 +40,8 @@ Reconstruction reconstruct(const MatrixF& bulk, const MatrixF& proportions, cons
     const auto i = static_cast<Eigen::Index>(row);
     Eigen::VectorXd observed = linear_row(bulk, i), model = Eigen::VectorXd::Zero(g);
     for (Eigen::Index k = 0; k < k_types; ++k) {
-      model += proportions(i, k) * panel_size[static_cast<std::size_t>(k)] * linear_row(gep[static_cast<std::size_t>(k)], i);
+      model += proportions(i, k) * panel_size[static_cast<std::size_t>(k)] *
+               linear_row(gep[static_cast<std::size_t>(k)], i);
     }
     Eigen::VectorXd reference = expected.row(i).cast<double>().transpose();
     to_cpm(observed);

@@ -50,7 +50,8 @@ SampleTable diagnostics_table(const Deconvolution& d) {
     std::vector<double> v = {d.reconstruction_distance[i], d.reconstruction_r[i], d.reference_distance[i]};
     if (unexplained) v.insert(v.end(), {static_cast<double>(d.unexplained.count[i]), d.unexplained.fraction[i]});
     v.push_back(d.flagged[i] ? 1.0 : 0.0);
-    for (std::size_t c = 0; c < v.size(); ++c) diag.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = v[c];
+    for (std::size_t c = 0; c < v.size(); ++c)
+      diag.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = v[c];
   }
   return diag;
 }
@@ -96,7 +97,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-SampleTable per_type(const Deconvolution& d, const MatrixF& m) { return {"", d.samples, d.cell_types, m.cast<double>()}; }
+SampleTable per_type(const Deconvolution& d, const MatrixF& m) {
+  return {"", d.samples, d.cell_types, m.cast<double>()};
+}
 
 // unexplained_genes.tsv's rows for a block of samples (one row per sample and listed gene).
 std::string unexplained_rows(const Deconvolution& d) {
@@ -132,7 +135,7 @@ GepFiles parse_gep_files(const std::string& name) {
 struct DeconvolutionWriter::Files {
   std::map<std::string, std::ofstream> tables;  // file name -> stream of the staged temporary
   std::unique_ptr<H5adRowWriter> h5ad;
-  fs::path pieces;                              // a temporary folder of the per-type GEP pieces
+  fs::path pieces;  // a temporary folder of the per-type GEP pieces
   std::vector<std::string> type_files, genes, cell_types;
   std::size_t blocks = 0;
   ~Files() {
@@ -143,7 +146,10 @@ struct DeconvolutionWriter::Files {
 
 DeconvolutionWriter::DeconvolutionWriter(StagedOutputs& out, std::string dir, std::vector<std::string> samples,
                                          GepFiles gep_files)
-    : out_(out), dir_(std::move(dir)), samples_(std::move(samples)), gep_files_(gep_files),
+    : out_(out),
+      dir_(std::move(dir)),
+      samples_(std::move(samples)),
+      gep_files_(gep_files),
       files_(std::make_unique<Files>()) {}
 
 DeconvolutionWriter::~DeconvolutionWriter() = default;
@@ -174,7 +180,8 @@ void DeconvolutionWriter::append(const Deconvolution& d) {
     throw InternalError("deconvolution blocks with different genes or cell types");
   }
   if (written_ + d.samples.size() > samples_.size())
-    throw InternalError(fmt::format("{} samples written, more than the {} announced", written_ + d.samples.size(), samples_.size()));
+    throw InternalError(fmt::format("{} samples written, more than the {} announced", written_ + d.samples.size(),
+                                    samples_.size()));
   sample_table("proportions.tsv", per_type(d, d.proportions));
   if (d.proportions_nnls.size() > 0) sample_table("proportions_nnls.tsv", per_type(d, d.proportions_nnls));
   if (d.proportions_sd.size() > 0) sample_table("proportions_sd.tsv", per_type(d, d.proportions_sd));
@@ -247,7 +254,8 @@ void DeconvolutionWriter::finish(const Eigen::VectorXd& gene_bias) {
     std::ofstream table(out_.stage(path), std::ios::binary);
     table << header;
     std::vector<std::ifstream> pieces;
-    for (std::size_t b = 0; b < f.blocks; ++b) pieces.emplace_back(f.pieces / fmt::format("{}.{}", k, b), std::ios::binary);
+    for (std::size_t b = 0; b < f.blocks; ++b)
+      pieces.emplace_back(f.pieces / fmt::format("{}.{}", k, b), std::ios::binary);
     std::string line;
     for (const auto& gene : f.genes) {
       table << gene;

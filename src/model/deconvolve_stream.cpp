@@ -40,8 +40,8 @@ MatrixF adaptation_sample(const ModelInfo& model, const BulkChunks& bulk,
 }  // namespace
 
 StreamSummary deconvolve_chunks(const std::vector<const LoadedModel*>& models, const BulkChunks& bulk,
-                                const std::function<void(ExpressionTable&)>& prepare,
-                                const DeconvolveOptions& options, DeconvolutionWriter& writer) {
+                                const std::function<void(ExpressionTable&)>& prepare, const DeconvolveOptions& options,
+                                DeconvolutionWriter& writer) {
   StreamSummary summary;
   summary.samples = bulk.samples().size();
   summary.chunks = bulk.chunk_count();

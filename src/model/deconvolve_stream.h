@@ -25,7 +25,7 @@ struct StreamSummary {
 // bias is estimated first, from that many samples spread evenly over the cohort, then applied to every chunk.
 // Messages repeated by later chunks are logged once.
 StreamSummary deconvolve_chunks(const std::vector<const LoadedModel*>& models, const BulkChunks& bulk,
-                                const std::function<void(ExpressionTable&)>& prepare,
-                                const DeconvolveOptions& options, DeconvolutionWriter& writer);
+                                const std::function<void(ExpressionTable&)>& prepare, const DeconvolveOptions& options,
+                                DeconvolutionWriter& writer);
 
 }  // namespace blue::model

@@ -22,7 +22,8 @@ constexpr char kMagic[8] = {'\x89', 'B', 'L', 'U', 'E', 'M', 'D', 'L'};
 
 template <typename T>
 void put(std::string& s, T v) {
-  for (std::size_t i = 0; i < sizeof(T); ++i) s.push_back(static_cast<char>((static_cast<std::uint64_t>(v) >> (8 * i)) & 0xff));
+  for (std::size_t i = 0; i < sizeof(T); ++i)
+    s.push_back(static_cast<char>((static_cast<std::uint64_t>(v) >> (8 * i)) & 0xff));
 }
 
 std::uint32_t crc_of(const char* data, std::size_t n) {
@@ -44,7 +45,8 @@ class Reader {
   T get(const char* what) {
     need(sizeof(T), what);
     std::uint64_t v = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(b_[pos_ + i])) << (8 * i);
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(b_[pos_ + i])) << (8 * i);
     pos_ += sizeof(T);
     return static_cast<T>(v);
   }

@@ -40,9 +40,9 @@ Container read_container(const std::string& path);
 
 // A trained model: the network plus everything needed to use it.
 struct ModelInfo {
-  std::vector<std::string> genes;       // the panel, input order
-  std::vector<std::string> cell_types;  // output order
-  nlohmann::json meta;                  // normalisation, training options, reference, log, versions...
+  std::vector<std::string> genes;            // the panel, input order
+  std::vector<std::string> cell_types;       // output order
+  nlohmann::json meta;                       // normalisation, training options, reference, log, versions...
   std::map<std::string, std::string> blobs;  // binary records besides the weights (e.g. "transcriptome_profiles")
 };
 

@@ -35,9 +35,12 @@ void Architecture::validate() const {
 }
 
 nlohmann::json Architecture::to_json() const {
-  return {{"genes", genes},           {"types", types},
-          {"projection", projection}, {"base_channels", base_channels},
-          {"mlp_widths", mlp_widths()}, {"native_upsample", native_upsample},
+  return {{"genes", genes},
+          {"types", types},
+          {"projection", projection},
+          {"base_channels", base_channels},
+          {"mlp_widths", mlp_widths()},
+          {"native_upsample", native_upsample},
           {"input_scaling", input_scaling}};
 }
 
@@ -61,7 +64,7 @@ Architecture Architecture::from_json(const nlohmann::json& j) {
 DoubleConvImpl::DoubleConvImpl(int in, int out) {
   auto conv = [](int i, int o) { return torch::nn::Conv1d(torch::nn::Conv1dOptions(i, o, 3).padding(1).bias(false)); };
   body = register_module("body", torch::nn::Sequential(conv(in, out), torch::nn::BatchNorm1d(out), torch::nn::ReLU(),
-                                                        conv(out, out), torch::nn::BatchNorm1d(out), torch::nn::ReLU()));
+                                                       conv(out, out), torch::nn::BatchNorm1d(out), torch::nn::ReLU()));
 }
 
 torch::Tensor DoubleConvImpl::forward(const torch::Tensor& x) { return body->forward(x); }
@@ -85,7 +88,8 @@ torch::Tensor UpsampleMatmulImpl::forward(const torch::Tensor& x) {
 
 UpStepImpl::UpStepImpl(int in, int out, bool native_upsample) {
   if (native_upsample) {
-    native = register_module("up", torch::nn::ConvTranspose1d(torch::nn::ConvTranspose1dOptions(in, in / 2, 2).stride(2)));
+    native = register_module("up",
+                             torch::nn::ConvTranspose1d(torch::nn::ConvTranspose1dOptions(in, in / 2, 2).stride(2)));
   } else {
     matmul = register_module("up", UpsampleMatmul(in, in / 2));
   }
@@ -117,9 +121,9 @@ torch::Tensor GepBranchImpl::forward(const torch::Tensor& x) {
   torch::Tensor x2 = down1->forward(torch::max_pool1d(x1, 2));
   torch::Tensor x3 = down2->forward(torch::max_pool1d(x2, 2));
   torch::Tensor x4 = down3->forward(torch::max_pool1d(x3, 2));
-  torch::Tensor x5 = down4->forward(torch::max_pool1d(x4, 2));  // [B, 16c, P / 16]
+  torch::Tensor x5 = down4->forward(torch::max_pool1d(x4, 2));                                   // [B, 16c, P / 16]
   torch::Tensor y = up4->forward(up3->forward(up2->forward(up1->forward(x5, x4), x3), x2), x1);  // [B, K, P]
-  return torch::relu(head->forward(y));  // [B, K, G]
+  return torch::relu(head->forward(y));                                                          // [B, K, G]
 }
 
 ProportionBranchImpl::ProportionBranchImpl(const Architecture& a) {
@@ -166,7 +170,8 @@ MatrixF to_matrix(const torch::Tensor& t) {
 
 // ---- Network ----
 
-Network::Network(const Architecture& arch, std::uint64_t seed, const std::string& device) : impl_(std::make_unique<Impl>()) {
+Network::Network(const Architecture& arch, std::uint64_t seed, const std::string& device)
+    : impl_(std::make_unique<Impl>()) {
   arch.validate();
   impl_->arch = arch;
   torch::manual_seed(seed);
@@ -191,8 +196,8 @@ void Network::set_input_statistics(const MatrixF& x) {
   if (!impl_->arch.scales_input()) return;
   if (x.rows() == 0 || x.cols() != impl_->arch.genes) throw InternalError("set_input_statistics: wrong shape");
   Eigen::RowVectorXd mean = x.cast<double>().colwise().mean();
-  Eigen::RowVectorXd sd = ((x.cast<double>().rowwise() - mean).array().square().colwise().sum() /
-                           static_cast<double>(x.rows())).sqrt();
+  Eigen::RowVectorXd sd =
+      ((x.cast<double>().rowwise() - mean).array().square().colwise().sum() / static_cast<double>(x.rows())).sqrt();
   if (impl_->arch.input_scaling == "global") {
     const double m = mean.mean();
     sd.setConstant(std::sqrt((x.cast<double>().array() - m).square().mean()));
@@ -242,7 +247,8 @@ void Network::load_weights(const std::string& bytes) {
   try {
     torch::load(impl_->net, is, impl_->device);
   } catch (const c10::Error& e) {
-    throw InputError(std::string("the stored weights do not fit the recorded architecture: ") + e.what_without_backtrace());
+    throw InputError(std::string("the stored weights do not fit the recorded architecture: ") +
+                     e.what_without_backtrace());
   }
 }
 

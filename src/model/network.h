@@ -15,10 +15,10 @@ namespace blue::model {
 
 // Hyperparameters that fix the shapes of every weight.
 struct Architecture {
-  int genes = 0;                                 // G: panel genes (input and GEP length)
-  int types = 0;                                 // K: cell types
-  int projection = defaults::kProjection;        // U-Net signal length and MLP width (multiple of 16)
-  int base_channels = defaults::kBaseChannels;   // U-Net channels c, 2c, 4c, 8c, 16c
+  int genes = 0;                                // G: panel genes (input and GEP length)
+  int types = 0;                                // K: cell types
+  int projection = defaults::kProjection;       // U-Net signal length and MLP width (multiple of 16)
+  int base_channels = defaults::kBaseChannels;  // U-Net channels c, 2c, 4c, 8c, 16c
   // Upsampling of the U-Net decoder: false = ConvTranspose1d(k=2, s=2) computed as one matrix product
   // plus a reshape (same weights, same result, faster on CPU); true = torch's ConvTranspose1d.
   bool native_upsample = false;

@@ -26,8 +26,8 @@
 #include "util/provenance.h"
 
 namespace blue::model {
-using detail::Panel;
 using detail::choose_panel;
+using detail::Panel;
 using detail::references_json;
 using detail::sorted_platform_factors;
 using detail::training_options_json;
@@ -40,10 +40,11 @@ TrainingSet simulate_split(const Reference& ref, const Panel& panel, const CellS
   // With donors, every sample comes from one donor: the network sees how a type's profile varies between
   // people, not only between random draws of the same cells.
   Pseudobulk pb = !by_donor ? simulate(ref, panel.columns, pools, options)
-                             : simulate_donors(ref, panel.columns, pools_by_donor(ref, pools), options);
+                            : simulate_donors(ref, panel.columns, pools_by_donor(ref, pools), options);
   log::info("train", "{} pseudobulk: {} samples x {} genes", split_name(which), pb.n_samples(), pb.genes.size());
   if (!gene_factor.empty()) {
-    for (Eigen::Index g = 0; g < pb.bulk.cols(); ++g) pb.bulk.col(g) *= static_cast<float>(gene_factor[static_cast<std::size_t>(g)]);
+    for (Eigen::Index g = 0; g < pb.bulk.cols(); ++g)
+      pb.bulk.col(g) *= static_cast<float>(gene_factor[static_cast<std::size_t>(g)]);
   }
   return make_training_set(std::move(pb));
 }
@@ -82,7 +83,9 @@ double quantile(std::vector<double> v, double q) {
 nlohmann::json distance_summary(const Reconstruction& r) {
   nlohmann::json j;
   for (const auto& [name, d] : {std::pair{"gep", &r.distance}, std::pair{"reference", &r.reference_distance}}) {
-    j[name] = {{"median", quantile(*d, 0.5)}, {"q90", quantile(*d, 0.9)}, {"q99", quantile(*d, 0.99)},
+    j[name] = {{"median", quantile(*d, 0.5)},
+               {"q90", quantile(*d, 0.9)},
+               {"q99", quantile(*d, 0.99)},
                {"max", quantile(*d, 1.0)}};
   }
   return j;
@@ -125,7 +128,8 @@ std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& met
       names.push_back(d.samples[i]);
     }
     if (!names.empty()) {
-      log::warn("deconvolve", "{} of {} samples are explained by the reference's cell types worse than {} x the 90th "
+      log::warn("deconvolve",
+                "{} of {} samples are explained by the reference's cell types worse than {} x the 90th "
                 "percentile of held-out pseudobulk (reference distance > {:.3f}): a cell type missing from the "
                 "reference, another tissue, or a strong platform difference; see diagnostics.tsv: {}",
                 names.size(), n, defaults::kResidualFlagFactor, limit, log::preview(names));
@@ -139,15 +143,18 @@ std::vector<bool> flag_samples(const Deconvolution& d, const nlohmann::json& met
     flagged[i] = true;
     names.push_back(d.samples[i]);
     listed.emplace_back();
-    for (const auto& g : d.unexplained.genes[i]) listed.back().push_back(d.ceiling.genes[static_cast<std::size_t>(g.gene)]);
+    for (const auto& g : d.unexplained.genes[i])
+      listed.back().push_back(d.ceiling.genes[static_cast<std::size_t>(g.gene)]);
   }
   if (names.empty()) return flagged;
   std::vector<std::string> genes;
   for (const auto& [gene, count] : genes_by_frequency(listed)) genes.push_back(gene);
-  log::warn("deconvolve", "{} of {} samples express at least {} genes over {}x the highest level of any reference "
+  log::warn("deconvolve",
+            "{} of {} samples express at least {} genes over {}x the highest level of any reference "
             "cell type: a cell type or state missing from the reference (e.g. activated cells), a contaminant or a "
-            "platform-specific gene. Most often: {}; see unexplained_genes.tsv. Samples: {}", names.size(), n, defaults::kUnexplainedFlagGenes,
-            defaults::kUnexplainedFold, log::preview(genes), log::preview(names));
+            "platform-specific gene. Most often: {}; see unexplained_genes.tsv. Samples: {}",
+            names.size(), n, defaults::kUnexplainedFlagGenes, defaults::kUnexplainedFold, log::preview(genes),
+            log::preview(names));
   return flagged;
 }
 
@@ -156,7 +163,8 @@ void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bul
   const nlohmann::json& meta = model.info.meta;
   const auto blob = model.info.blobs.find(kTranscriptomeBlob);
   if (!meta.contains(kTranscriptomeBlob) || blob == model.info.blobs.end()) {
-    log::warn("deconvolve", "this model keeps no transcriptome profiles (trained before blue 0.3.0): no unexplained-"
+    log::warn("deconvolve",
+              "this model keeps no transcriptome profiles (trained before blue 0.3.0): no unexplained-"
               "gene check; retrain to get it");
     return;
   }
@@ -166,16 +174,16 @@ void find_unexplained_genes(const LoadedModel& model, const ExpressionTable& bul
   } catch (const nlohmann::json::exception& e) {
     throw InputError(fmt::format("model: the transcriptome profiles record is incomplete ({})", e.what()));
   }
-  const TranscriptomeProfiles t =
-      TranscriptomeProfiles::from_blob(std::move(genes), d.cell_types.size(), blob->second, "model");
+  const TranscriptomeProfiles t = TranscriptomeProfiles::from_blob(std::move(genes), d.cell_types.size(), blob->second,
+                                                                   "model");
   d.ceiling = expression_ceiling(t.genes, t.mean_counts, bulk.genes, "bulk '" + bulk.source + "'");
   d.unexplained = find_unexplained(d.ceiling, bulk.values);
 }
 
 // Cell fractions from the RNA shares the network reads, with bulk mRNA contents instead of the
 // reference's library sizes (analysis/mrna_content.h): d.uncalibrated keeps the network's.
-std::vector<double> calibrate_by_mrna_content(const DeconvolveOptions& options,
-                                              const std::vector<double>& library_size, Deconvolution& d) {
+std::vector<double> calibrate_by_mrna_content(const DeconvolveOptions& options, const std::vector<double>& library_size,
+                                              Deconvolution& d) {
   const MrnaCalibration c = mrna_calibration(options.mrna_content, options.mrna_map, d.cell_types, library_size);
   log_mrna_calibration(c, d.cell_types, options.mrna_content, "deconvolve");
   d.unmapped_content_types = c.unmapped;
@@ -188,20 +196,22 @@ std::vector<double> calibrate_by_mrna_content(const DeconvolveOptions& options,
 // per cell that turns NNLS's RNA fractions into cell fractions is the one the network's fractions assume:
 // the reference's library sizes, or with --mrna-content the bulk contents (L_k / factor_k).
 void blend_with_nnls(const LoadedModel& model, const ExpressionTable& bulk, const DeconvolveOptions& options,
-                     const std::vector<double>& cell_rna, const std::vector<double>& mrna_factor,
-                     Deconvolution& d) {
+                     const std::vector<double>& cell_rna, const std::vector<double>& mrna_factor, Deconvolution& d) {
   if (!model.info.meta.contains(kSignatureCandidates))
-    throw UsageError("--nnls-weight needs a model that keeps a signature (trained by blue >= 0.5.0); retrain "
-                     "the model or drop --nnls-weight");
+    throw UsageError(
+        "--nnls-weight needs a model that keeps a signature (trained by blue >= 0.5.0); retrain "
+        "the model or drop --nnls-weight");
   std::vector<double> rna_per_cell = cell_rna;  // the network's assumption, before --mrna-content
   for (std::size_t k = 0; k < rna_per_cell.size() && !mrna_factor.empty(); ++k) rna_per_cell[k] /= mrna_factor[k];
-  const NnlsEstimate e =
-      nnls_estimate(model.info.meta[kSignatureCandidates], d.cell_types, bulk, rna_per_cell, "model");
+  const NnlsEstimate e = nnls_estimate(model.info.meta[kSignatureCandidates], d.cell_types, bulk, rna_per_cell,
+                                       "model");
   const float w = static_cast<float>(options.nnls_weight);
   d.proportions_nnls = e.cell_fractions;
   d.proportions = (1 - w) * d.proportions + w * e.cell_fractions;
-  log::info("deconvolve", "proportions = {:.2f} x network + {:.2f} x NNLS ({} signature genes, condition number "
-            "{:.1f}); NNLS's alone in proportions_nnls.tsv", 1 - w, w, e.genes, e.condition_number);
+  log::info("deconvolve",
+            "proportions = {:.2f} x network + {:.2f} x NNLS ({} signature genes, condition number "
+            "{:.1f}); NNLS's alone in proportions_nnls.tsv",
+            1 - w, w, e.genes, e.condition_number);
 }
 
 }  // namespace
@@ -214,7 +224,8 @@ nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet
   // Both sides are already normalised log2(CPM + 1) (the training set's targets included).
   GepEvaluation ge = evaluate_geps(c.pred_g, c.true_g, identity, GepOptions{GepScale::kLog2Cpm, GepScale::kLog2Cpm});
   for (const auto& r : pe.rows) {
-    if (r.type == "overall") log::info("train", "test split: proportion CCC overall {:.4f}, r {:.4f}", r.ccc, r.pearson);
+    if (r.type == "overall")
+      log::info("train", "test split: proportion CCC overall {:.4f}, r {:.4f}", r.ccc, r.pearson);
   }
   for (const auto& r : ge.rows) {
     log::info("train", "test split: {}: GEP CCC (mean profile) {:.4f}, median per-gene r across samples {:.3f}", r.type,
@@ -222,7 +233,9 @@ nlohmann::json evaluate_on_split(const Prediction& prediction, const TrainingSet
   }
   nlohmann::json props = to_json(pe);
   props.erase("samples");  // s1..sN: no information
-  return {{"samples", set.n()}, {"proportions", props}, {"gep", to_json(ge)},
+  return {{"samples", set.n()},
+          {"proportions", props},
+          {"gep", to_json(ge)},
           {"gep_units", "log2(CPM + 1) over the panel"}};
 }
 
@@ -233,8 +246,8 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   const TypeProfiles profiles = type_profiles(ref, panel.columns, split.pools[static_cast<int>(Split::kTrain)]);
   SimulationOptions sim = config.simulation;
   if (!config.mrna_content.empty()) {
-    const MrnaCalibration c =
-        mrna_calibration(config.mrna_content, config.mrna_map, ref.cell_types, profiles.library_size);
+    const MrnaCalibration c = mrna_calibration(config.mrna_content, config.mrna_map, ref.cell_types,
+                                               profiles.library_size);
     log_mrna_calibration(c, ref.cell_types, config.mrna_content, "train");
     for (double f : c.factor) sim.rna_scale.push_back(1.0 / f);
   }
@@ -244,8 +257,10 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
     const PlatformFactors f = sorted_platform_factors(config, profiles, panel.genes);
     gene_factor = f.factor;
     sorted_json = {{"file", std::filesystem::path(config.sorted_profiles).filename().string()},
-                   {"crc32", file_crc32(config.sorted_profiles)}, {"mapped_types", f.mapped_types},
-                   {"genes_with_factor", f.estimated}, {"median_abs_log2_factor", f.median_abs_log2},
+                   {"crc32", file_crc32(config.sorted_profiles)},
+                   {"mapped_types", f.mapped_types},
+                   {"genes_with_factor", f.estimated},
+                   {"median_abs_log2_factor", f.median_abs_log2},
                    {"factor", f.factor}};
   }
   sim.seed = config.train.seed;
@@ -260,8 +275,11 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
   const nlohmann::json reference = references_json(config);
   const std::string crc = reference["crc32"];
   nlohmann::json options = training_options_json(config);
-  nlohmann::json identity = {{"reference_crc32", crc}, {"genes", panel.genes}, {"cell_types", ref.cell_types},
-                             {"architecture", arch.to_json()}, {"options", options}};
+  nlohmann::json identity = {{"reference_crc32", crc},
+                             {"genes", panel.genes},
+                             {"cell_types", ref.cell_types},
+                             {"architecture", arch.to_json()},
+                             {"options", options}};
   identity["options"].erase("epochs");  // more epochs may be asked for when resuming
   {
     Network probe(arch, 0);
@@ -272,13 +290,14 @@ TrainedModel train_from_reference(const Reference& ref, const TrainConfig& confi
 
   TrainedModel m{ModelInfo{panel.genes, ref.cell_types, {}}, std::move(r.best), r.interrupted};
   m.info.meta["reference_profiles"] = profiles.to_json();
-  if (!sim.rna_scale.empty()) m.info.meta["rna_scale"] = sim.rna_scale;  // train --mrna-content
+  if (!sim.rna_scale.empty()) m.info.meta["rna_scale"] = sim.rna_scale;      // train --mrna-content
   if (!sorted_json.is_null()) m.info.meta["sorted_profiles"] = sorted_json;  // train --sorted-profiles
   // Over every labelled cell, not only the training split: the ceiling is for real bulk, where the best
   // estimate of each type's level is wanted (a held-out cell's rare genes would otherwise look foreign).
   std::vector<std::vector<std::int64_t>> all_cells(ref.n_types());
   for (const auto& pools : split.pools) {
-    for (std::size_t k = 0; k < pools.size(); ++k) all_cells[k].insert(all_cells[k].end(), pools[k].begin(), pools[k].end());
+    for (std::size_t k = 0; k < pools.size(); ++k)
+      all_cells[k].insert(all_cells[k].end(), pools[k].begin(), pools[k].end());
   }
   const TranscriptomeProfiles transcriptome = transcriptome_profiles(ref, all_cells);
   m.info.meta[kTranscriptomeBlob] = {
@@ -338,16 +357,21 @@ void check_ensemble(const std::vector<const LoadedModel*>& models) {
   const ModelInfo& first = models.front()->info;
   for (std::size_t i = 1; i < models.size(); ++i) {
     const ModelInfo& other = models[i]->info;
-    const char* what = other.genes != first.genes ? "gene panel" : other.cell_types != first.cell_types ? "cell types" : nullptr;
+    const char* what = other.genes != first.genes             ? "gene panel"
+                       : other.cell_types != first.cell_types ? "cell types"
+                                                              : nullptr;
     if (what) {
-      throw UsageError(fmt::format("model {} of the ensemble has another {} than model 1: an ensemble needs models "
-                                   "trained on the same reference with the same panel (e.g. different --seed)",
-                                   i + 1, what));
+      throw UsageError(
+          fmt::format("model {} of the ensemble has another {} than model 1: an ensemble needs models "
+                      "trained on the same reference with the same panel (e.g. different --seed)",
+                      i + 1, what));
     }
     const auto crc = nlohmann::json::json_pointer("/reference/crc32");
     if (other.meta.value(crc, std::string()) != first.meta.value(crc, std::string())) {
-      log::warn("deconvolve", "model {} of the ensemble was trained on another reference file than model 1 (checksums "
-                "differ); its panel and cell types match, so it is used", i + 1);
+      log::warn("deconvolve",
+                "model {} of the ensemble was trained on another reference file than model 1 (checksums "
+                "differ); its panel and cell types match, so it is used",
+                i + 1);
     }
   }
 }
@@ -380,16 +404,19 @@ Prediction predict_mean(const std::vector<const LoadedModel*>& models, const Mat
 void check_adaptation(const LoadedModel& model, std::size_t samples, const DeconvolveOptions& options) {
   if (options.adapt_rounds <= 0) return;
   if (!model.info.meta.contains("reference_profiles"))
-    throw UsageError("--adapt needs a model that keeps the reference profiles (older models do not); "
-                     "retrain the model or drop --adapt");
+    throw UsageError(
+        "--adapt needs a model that keeps the reference profiles (older models do not); "
+        "retrain the model or drop --adapt");
   if (!options.adapt_bias.empty()) {
     if (options.adapt_bias.size() != static_cast<std::size_t>(options.adapt_rounds))
       throw InternalError("deconvolve: one given bias per adaptation round expected");
     return;
   }
   if (samples < static_cast<std::size_t>(defaults::kMinAdaptSamples))
-    throw UsageError(fmt::format("--adapt estimates a gene-wise bias from the cohort and needs at least {} samples, "
-                                 "got {}; drop --adapt", defaults::kMinAdaptSamples, samples));
+    throw UsageError(
+        fmt::format("--adapt estimates a gene-wise bias from the cohort and needs at least {} samples, "
+                    "got {}; drop --adapt",
+                    defaults::kMinAdaptSamples, samples));
 }
 
 // The rounds of cohort adaptation on `input` (normalised panel bulk; corrected in place), each estimating the
@@ -401,16 +428,18 @@ std::vector<Eigen::VectorXd> adapt(const std::vector<const LoadedModel*>& models
   std::vector<Eigen::VectorXd> biases;
   for (int round = 0; round < options.adapt_rounds; ++round) {
     const MatrixF expected = expected_bulk(p.proportions, profiles.mean_counts);
-    Eigen::VectorXd bias = bias_given ? options.adapt_bias[static_cast<std::size_t>(round)] : gene_bias(input, expected);
+    Eigen::VectorXd bias = bias_given ? options.adapt_bias[static_cast<std::size_t>(round)]
+                                      : gene_bias(input, expected);
     if (options.adapt_mode == "impute") {
       impute_biased_genes(input, expected, bias, defaults::kExtremeGeneBias);
       std::vector<std::string> dropped;
       for (Eigen::Index g = 0; g < bias.size(); ++g) {
         if (bias[g] != 0.0) dropped.push_back(models.front()->info.genes[static_cast<std::size_t>(g)]);
       }
-      log::info("deconvolve", "adaptation round {}: {} panel genes with |log2 bias| > {} replaced by the "
-                "reference's expectation (see gene_bias.tsv): {}", round + 1, dropped.size(),
-                defaults::kExtremeGeneBias, log::preview(dropped));
+      log::info("deconvolve",
+                "adaptation round {}: {} panel genes with |log2 bias| > {} replaced by the "
+                "reference's expectation (see gene_bias.tsv): {}",
+                round + 1, dropped.size(), defaults::kExtremeGeneBias, log::preview(dropped));
     } else {
       remove_gene_bias(input, bias);
     }
@@ -430,8 +459,8 @@ std::vector<Eigen::VectorXd> estimate_adaptation(const std::vector<const LoadedM
   DeconvolveOptions estimate = options;
   estimate.adapt_bias.clear();
   check_adaptation(*models.front(), static_cast<std::size_t>(input.rows()), estimate);
-  const TypeProfiles profiles =
-      TypeProfiles::from_json(models.front()->info.meta["reference_profiles"], models.front()->info.genes.size(), "model");
+  const TypeProfiles profiles = TypeProfiles::from_json(models.front()->info.meta["reference_profiles"],
+                                                        models.front()->info.genes.size(), "model");
   Prediction p = predict_mean(models, input, options.batch_size);
   return adapt(models, profiles, estimate, input, p);
 }
@@ -454,7 +483,8 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
   check_adaptation(model, d.samples.size(), options);
   Prediction p = predict_mean(models, d.input, options.batch_size, &d.proportions_sd);
   if (has_profiles) {
-    const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(), "model");
+    const TypeProfiles profiles = TypeProfiles::from_json(model.info.meta["reference_profiles"], d.genes.size(),
+                                                          "model");
     if (options.adapt_rounds > 0) {
       d.round_bias = adapt(models, profiles, options, d.input, p);
       d.gene_bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d.genes.size()));
@@ -486,19 +516,25 @@ Deconvolution deconvolve(const std::vector<const LoadedModel*>& models, const Ex
                                          ? model.info.meta["training"].value("mrna_content", std::string())
                                          : std::string();
     if (!options.mrna_content.empty() && !trained_with.empty())
-      throw UsageError(fmt::format("the model was trained with --mrna-content {}: its fractions are already cell "
-                                   "fractions for bulk mRNA contents; drop --mrna-content", trained_with));
+      throw UsageError(
+          fmt::format("the model was trained with --mrna-content {}: its fractions are already cell "
+                      "fractions for bulk mRNA contents; drop --mrna-content",
+                      trained_with));
     if (!options.mrna_content.empty()) factor = calibrate_by_mrna_content(options, profiles.library_size, d);
     if (options.nnls_weight > 0) blend_with_nnls(model, bulk, options, rna_per_cell, factor, d);
   } else {
     if (!options.mrna_content.empty() || options.nnls_weight > 0) {
-      throw UsageError("--mrna-content and --nnls-weight need a model that keeps the reference's library sizes "
-                       "(early blue 0.1.0 models do not); retrain the model or drop them");
+      throw UsageError(
+          "--mrna-content and --nnls-weight need a model that keeps the reference's library sizes "
+          "(early blue 0.1.0 models do not); retrain the model or drop them");
     }
     d.proportions = std::move(p.proportions);
-    log::warn("deconvolve", "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions, "
+    log::warn("deconvolve",
+              "this model keeps no reference profiles (an early blue 0.1.0 model): no RNA fractions, "
               "reconstruction diagnostics or GEP shares, and the GEPs are the network's own{}; retrain to get them",
-              options.gep_mode == GepMode::kNetwork ? "" : fmt::format(" (not --gep-mode {})", gep_mode_name(options.gep_mode)));
+              options.gep_mode == GepMode::kNetwork
+                  ? ""
+                  : fmt::format(" (not --gep-mode {})", gep_mode_name(options.gep_mode)));
   }
   d.gep = std::move(p.gep);
   d.flagged = flag_samples(d, model.info.meta);

@@ -31,7 +31,7 @@ struct TrainConfig {
   std::string bulk_genes;
   // The same two as lists, for callers that hold them in memory (the Python module); used when the path is "".
   std::vector<std::string> panel_genes, measured_genes;
-  Architecture arch;       // genes/types are filled in from the panel and the reference
+  Architecture arch;  // genes/types are filled in from the panel and the reference
   TrainOptions train;
   SimulationOptions simulation;  // training pseudobulk; seed = --seed
   int validation_samples = defaults::kValidationSamples;
@@ -88,9 +88,9 @@ struct DeconvolveOptions {
 
 struct Deconvolution {
   std::vector<std::string> samples, genes, cell_types;
-  MatrixF input;             // samples x panel genes, normalised bulk (log2 CPM + 1 over the panel) as fed
-  MatrixF proportions;       // samples x types: cell fractions
-  MatrixF uncalibrated;      // with --mrna-content: the network's fractions before calibration, else empty
+  MatrixF input;         // samples x panel genes, normalised bulk (log2 CPM + 1 over the panel) as fed
+  MatrixF proportions;   // samples x types: cell fractions
+  MatrixF uncalibrated;  // with --mrna-content: the network's fractions before calibration, else empty
   // Ensembles only (else empty): per sample and type, the standard deviation of the members' proportions
   // (their first prediction, before --adapt and --mrna-content).
   MatrixF proportions_sd;
@@ -111,7 +111,7 @@ struct Deconvolution {
   // Reference distance beyond what the model reaches on held-out pseudobulk, or at least
   // kUnexplainedFlagGenes unexplained genes.
   std::vector<bool> flagged;
-  Eigen::VectorXd gene_bias;  // per panel gene, log2; empty unless adapted
+  Eigen::VectorXd gene_bias;                // per panel gene, log2; empty unless adapted
   std::vector<Eigen::VectorXd> round_bias;  // each adaptation round's bias (gene_bias is their sum)
 };
 

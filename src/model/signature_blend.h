@@ -18,8 +18,8 @@ namespace blue::model {
 nlohmann::json signature_candidates(const Reference& ref);
 
 struct NnlsEstimate {
-  MatrixF cell_fractions;   // samples x types, rows sum to 1 (a row of zeros when nothing fits)
-  std::size_t genes = 0;    // signature genes used
+  MatrixF cell_fractions;  // samples x types, rows sum to 1 (a row of zeros when nothing fits)
+  std::size_t genes = 0;   // signature genes used
   double condition_number = 0;
 };
 

@@ -47,13 +47,16 @@ void check_train_config(const TrainConfig& c, const std::string& what) {
     problems.push_back("--projection must be a positive multiple of 16, got " + std::to_string(c.arch.projection));
   }
   // Ranges that the CLI's option parser also enforces, checked here for every caller.
-  const std::pair<const char*, int> at_least_one[] = {
-      {"--epochs", c.train.epochs},        {"--samples", c.simulation.samples},
-      {"--val-samples", c.validation_samples}, {"--cells-per-sample", c.simulation.cells_per_sample},
-      {"--lr-step", c.train.lr_step_epochs}, {"--base-channels", c.arch.base_channels}};
+  const std::pair<const char*, int> at_least_one[] = {{"--epochs", c.train.epochs},
+                                                      {"--samples", c.simulation.samples},
+                                                      {"--val-samples", c.validation_samples},
+                                                      {"--cells-per-sample", c.simulation.cells_per_sample},
+                                                      {"--lr-step", c.train.lr_step_epochs},
+                                                      {"--base-channels", c.arch.base_channels}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) problems.push_back(fmt::format("{} must be at least 1, got {}", name, value));
-  if (c.train.batch_size < 2) problems.push_back(fmt::format("--batch-size must be at least 2, got {}", c.train.batch_size));
+  if (c.train.batch_size < 2)
+    problems.push_back(fmt::format("--batch-size must be at least 2, got {}", c.train.batch_size));
   if (!(c.train.platform_noise >= 0 && c.train.platform_noise <= 3))
     problems.push_back(fmt::format("--platform-noise must be in [0, 3], got {}", c.train.platform_noise));
   if (!(c.train.depth >= 0)) problems.push_back(fmt::format("--depth must be >= 0, got {}", c.train.depth));
@@ -79,8 +82,10 @@ std::vector<TrainedModel> train_ensemble(const Reference& ref, const TrainConfig
     std::string& ckpt = member.train.checkpoint_path;
     if (i > 0 && !ckpt.empty()) {
       const std::string suffix = ".ckpt";
-      const bool has_suffix = ckpt.size() >= suffix.size() && ckpt.compare(ckpt.size() - suffix.size(), suffix.size(), suffix) == 0;
-      ckpt = (has_suffix ? ckpt.substr(0, ckpt.size() - suffix.size()) : ckpt) + ".member" + std::to_string(i + 1) + suffix;
+      const bool has_suffix = ckpt.size() >= suffix.size() &&
+                              ckpt.compare(ckpt.size() - suffix.size(), suffix.size(), suffix) == 0;
+      ckpt = (has_suffix ? ckpt.substr(0, ckpt.size() - suffix.size()) : ckpt) + ".member" + std::to_string(i + 1) +
+             suffix;
     }
     if (members > 1) log::info("train", "ensemble member {} of {} (seed {})", i + 1, members, member.train.seed);
     trained.push_back(train_from_reference(ref, member));

@@ -20,17 +20,20 @@ namespace {
 
 // train --bulk-genes: the reference genes the cohort measured (1 = measured), logged; InputError when the
 // cohort shares too few genes with the reference. `path`: where `listed` came from, for messages.
-std::vector<char> measured_genes(const Reference& ref, const std::vector<std::string>& listed, const std::string& path) {
+std::vector<char> measured_genes(const Reference& ref, const std::vector<std::string>& listed,
+                                 const std::string& path) {
   const std::set<std::string> in_bulk(listed.begin(), listed.end());
   std::vector<char> measured(ref.n_genes(), 0);
   std::size_t n = 0;
   for (std::size_t g = 0; g < ref.n_genes(); ++g) n += (measured[g] = in_bulk.count(ref.genes[g]) ? 1 : 0);
   if (n < static_cast<std::size_t>(defaults::kNnlsMinGenes)) {
-    throw InputError(fmt::format("--bulk-genes {}: only {} of its {} genes are in the reference; check that both "
-                                 "use the same gene identifiers", path, n, listed.size()));
+    throw InputError(
+        fmt::format("--bulk-genes {}: only {} of its {} genes are in the reference; check that both "
+                    "use the same gene identifiers",
+                    path, n, listed.size()));
   }
-  log::info("train", "--bulk-genes {}: {} of its {} genes are in the reference; the panel is chosen among them",
-            path, n, listed.size());
+  log::info("train", "--bulk-genes {}: {} of its {} genes are in the reference; the panel is chosen among them", path,
+            n, listed.size());
   return measured;
 }
 
@@ -39,8 +42,9 @@ std::vector<char> measured_genes(const Reference& ref, const std::vector<std::st
 void report_markers_per_type(const Reference& ref, const MarkerResult& markers) {
   std::vector<int> count(ref.n_types(), 0);
   for (const auto& s : markers.stats) {
-    if (s.selected) ++count[static_cast<std::size_t>(
-        std::lower_bound(ref.cell_types.begin(), ref.cell_types.end(), s.cell_type) - ref.cell_types.begin())];
+    if (s.selected)
+      ++count[static_cast<std::size_t>(std::lower_bound(ref.cell_types.begin(), ref.cell_types.end(), s.cell_type) -
+                                       ref.cell_types.begin())];
   }
   std::vector<std::string> all, few;
   for (std::size_t k = 0; k < ref.n_types(); ++k) {
@@ -49,9 +53,11 @@ void report_markers_per_type(const Reference& ref, const MarkerResult& markers) 
   }
   log::info("train", "marker genes per type among the cohort's genes: {}", log::preview(all, 60));
   if (!few.empty()) {
-    log::warn("train", "cell type(s) with fewer than {} marker genes among the cohort's genes: {}; their proportions "
+    log::warn("train",
+              "cell type(s) with fewer than {} marker genes among the cohort's genes: {}; their proportions "
               "rest on few genes and will be uncertain (merge them with a related type, --merge-types, or use a "
-              "cohort that measured more genes)", defaults::kMinTypeMarkers, log::preview(few, 40));
+              "cohort that measured more genes)",
+              defaults::kMinTypeMarkers, log::preview(few, 40));
   }
 }
 
@@ -81,8 +87,8 @@ Panel choose_panel(const Reference& ref, const TrainConfig& c) {
     if (!measured.empty()) report_markers_per_type(ref, markers);
   } else {
     wanted = c.genes_path.empty() ? c.panel_genes : read_gene_list(c.genes_path);
-    log::info("train", "gene panel from {}: {} genes", c.genes_path.empty() ? "the list given" : "'" + c.genes_path + "'",
-              wanted.size());
+    log::info("train", "gene panel from {}: {} genes",
+              c.genes_path.empty() ? "the list given" : "'" + c.genes_path + "'", wanted.size());
     if (!measured.empty()) {
       std::set<std::string> unmeasured;  // reference genes the cohort lacks
       for (std::size_t g = 0; g < ref.n_genes(); ++g)
@@ -118,11 +124,14 @@ nlohmann::json references_json(const TrainConfig& c) {
     crcs += (i ? "+" : "") + crc;
     each.push_back({{"file", file}, {"crc32", crc}, {"label_key", c.references[i].label_key}});
   }
-  nlohmann::json j = {{"file", files}, {"crc32", crcs}, {"label_key", joined(c.references, &ReferenceOptions::label_key)}};
+  nlohmann::json j = {{"file", files},
+                      {"crc32", crcs},
+                      {"label_key", joined(c.references, &ReferenceOptions::label_key)}};
   if (c.references.size() > 1 || !c.label_map.empty()) {
     j["references"] = each;
     if (!c.label_map.empty())
-      j["label_map"] = {{"file", std::filesystem::path(c.label_map).filename().string()}, {"crc32", file_crc32(c.label_map)}};
+      j["label_map"] = {{"file", std::filesystem::path(c.label_map).filename().string()},
+                        {"crc32", file_crc32(c.label_map)}};
   }
   return j;
 }
@@ -165,9 +174,10 @@ PlatformFactors sorted_platform_factors(const TrainConfig& c, const TypeProfiles
   ExpressionTable sorted = read_expression_table(c.sorted_profiles, "sorted profiles");
   ensure_linear(sorted, BulkScale::kAuto, "train");
   const PlatformFactors f = platform_factors(profiles, panel_genes, sorted, c.sorted_map);
-  log::info("train", "sorted profiles {}: per-gene factors for {} of {} panel genes from {} (median |log2 factor| "
-            "{:.2f}); the training pseudobulk is multiplied by them", c.sorted_profiles, f.estimated, panel_genes.size(),
-            log::preview(f.mapped_types, 20), f.median_abs_log2);
+  log::info("train",
+            "sorted profiles {}: per-gene factors for {} of {} panel genes from {} (median |log2 factor| "
+            "{:.2f}); the training pseudobulk is multiplied by them",
+            c.sorted_profiles, f.estimated, panel_genes.size(), log::preview(f.mapped_types, 20), f.median_abs_log2);
   if (!f.unmapped.empty())
     log::warn("train", "cell types without sorted profiles (they do not vote on the factors): {}{}",
               log::preview(f.unmapped, 20), c.sorted_map.empty() ? "; map them with --sorted-map" : "");

@@ -86,8 +86,9 @@ Tensors augment(Tensors b, const TrainOptions& o, int epoch, std::int64_t batch)
   if (o.platform_noise <= 0 && o.depth <= 0) return b;
   torch::NoGradGuard no_grad;
   const auto device = b.x.device();
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(
-      o.seed * 1000003ull + static_cast<std::uint64_t>(epoch) * 65537ull + static_cast<std::uint64_t>(batch));
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed * 1000003ull +
+                                                      static_cast<std::uint64_t>(epoch) * 65537ull +
+                                                      static_cast<std::uint64_t>(batch));
   const auto cpu = torch::TensorOptions(torch::kFloat32);
   const std::int64_t n = b.x.size(0), genes = b.x.size(1);
   if (o.platform_noise > 0) {
@@ -140,7 +141,8 @@ std::string format_duration(double s) {
 // Progress bar on stderr when it is a terminal, redrawn at most 4 times a second.
 class Progress {
  public:
-  Progress(bool enabled, int epochs) : enabled_(enabled && ::isatty(2) && spdlog::should_log(spdlog::level::info)), epochs_(epochs) {}
+  Progress(bool enabled, int epochs)
+      : enabled_(enabled && ::isatty(2) && spdlog::should_log(spdlog::level::info)), epochs_(epochs) {}
   void update(int epoch, std::int64_t batch, std::int64_t batches, double samples_per_s, double eta_s, double loss,
               double last_val) {
     if (!enabled_ || seconds_since(last_) < 0.25) return;
@@ -188,7 +190,7 @@ struct State {
 void write_checkpoint(const TrainOptions& o, const nlohmann::json& identity, const State& s, const Network& net,
                       torch::optim::Adam& opt) {
   Container c;
-  c.meta = {{"kind", "checkpoint"}, {"identity", identity}, {"epochs_done", s.epochs_done},
+  c.meta = {{"kind", "checkpoint"},       {"identity", identity},     {"epochs_done", s.epochs_done},
             {"best_epoch", s.best_epoch}, {"best_loss", s.best_loss}, {"log", nlohmann::json::array()}};
   for (const auto& r : s.log) c.meta["log"].push_back(r.to_json());
   c.blobs = {{"weights", net.save_weights()}, {"best_weights", s.best_weights}, {"optimizer", save_optimizer(opt)}};
@@ -304,7 +306,8 @@ Losses evaluate_losses(const Network& net, const TrainingSet& set, double propor
                 torch::zeros({}, impl.device)};
   std::vector<torch::Tensor> props;
   for (std::int64_t s = 0; s < n; s += step) {
-    torch::Tensor idx = torch::arange(s, std::min(n, s + step), torch::TensorOptions(torch::kInt64).device(impl.device));
+    torch::Tensor idx = torch::arange(s, std::min(n, s + step),
+                                      torch::TensorOptions(torch::kInt64).device(impl.device));
     torch::Tensor p;
     LossSums b = loss_sums(impl.net, select(t, idx), &p);
     sums = {sums.gep_se + b.gep_se, sums.gep_count + b.gep_count, sums.prop_se + b.prop_se};
@@ -314,7 +317,8 @@ Losses evaluate_losses(const Network& net, const TrainingSet& set, double propor
   Losses l{0, gep.item<double>(), prop.item<double>(), 0};
   l.total = l.gep + proportion_weight * l.proportion;
   torch::Tensor all = torch::cat(props, 0).contiguous();
-  Eigen::VectorXd truth = Eigen::Map<const Eigen::VectorXf>(set.proportions.data(), set.proportions.size()).cast<double>();
+  Eigen::VectorXd truth =
+      Eigen::Map<const Eigen::VectorXf>(set.proportions.data(), set.proportions.size()).cast<double>();
   l.proportion_ccc = lin_ccc(Eigen::Map<const Eigen::VectorXd>(all.data_ptr<double>(), all.numel()), truth);
   return l;
 }
@@ -348,8 +352,9 @@ TrainResult train_network(const Architecture& arch, const TrainingSet& train, co
       break;
     }
     Losses v = evaluate_losses(net, val, o.proportion_weight);
-    EpochRecord r{epoch, lr, tot.loss / tot.batches, tot.gep / tot.batches, tot.prop / tot.batches, v.total, v.gep,
-                  v.proportion, v.proportion_ccc, seconds_since(start), 0};
+    EpochRecord r{epoch,   lr,    tot.loss / tot.batches, tot.gep / tot.batches, tot.prop / tot.batches,
+                  v.total, v.gep, v.proportion,           v.proportion_ccc,      seconds_since(start),
+                  0};
     r.samples_per_second = static_cast<double>(train.n()) / r.seconds;
     s.log.push_back(r);
     s.epochs_done = epoch;
@@ -361,7 +366,8 @@ TrainResult train_network(const Architecture& arch, const TrainingSet& train, co
       s.best_weights = net.save_weights();
     }
     if (o.progress) {
-      log::info("train", "epoch {}/{}: train loss {:.4f} (GEP {:.4f}, prop {:.5f}) | val loss {:.4f} (GEP {:.4f}, prop "
+      log::info("train",
+                "epoch {}/{}: train loss {:.4f} (GEP {:.4f}, prop {:.5f}) | val loss {:.4f} (GEP {:.4f}, prop "
                 "{:.5f}) prop CCC {:.4f}{} | {:.0f} samples/s, ETA {}",
                 epoch, o.epochs, r.train_loss, r.train_gep_loss, r.train_proportion_loss, r.val_loss, r.val_gep_loss,
                 r.val_proportion_loss, r.val_proportion_ccc, best ? " *" : "", r.samples_per_second,

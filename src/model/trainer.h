@@ -47,7 +47,7 @@ struct TrainOptions {
   // the bulk is resampled as Poisson counts (0 = off).
   double platform_noise = 0.0;
   double depth = 0.0;
-  bool progress = true;         // progress bar on stderr (when it is a terminal) and one line per epoch
+  bool progress = true;  // progress bar on stderr (when it is a terminal) and one line per epoch
 };
 
 struct EpochRecord {

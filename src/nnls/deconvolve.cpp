@@ -18,9 +18,9 @@ namespace {
 // The bulk rows and signature rows that enter the fit, after gene matching and scaling.
 struct Problem {
   std::vector<std::string> genes;
-  Eigen::MatrixXd s;         // genes x types, raw units
-  Eigen::MatrixXd y;         // genes x samples, raw units
-  Eigen::VectorXd weight;    // per gene multiplier of the solved problem (1 without scaling)
+  Eigen::MatrixXd s;       // genes x types, raw units
+  Eigen::MatrixXd y;       // genes x samples, raw units
+  Eigen::VectorXd weight;  // per gene multiplier of the solved problem (1 without scaling)
 };
 
 Problem build_problem(const ExpressionTable& signature, const ExpressionTable& bulk, const GeneMapping& mapping,
@@ -33,8 +33,8 @@ Problem build_problem(const ExpressionTable& signature, const ExpressionTable& b
     double w = 1.0;
     if (scaling != GeneScaling::kNone) {
       const auto row = signature.values.row(g).array();
-      const double spread =
-          scaling == GeneScaling::kStandardize ? std::sqrt((row - row.mean()).square().mean()) : row.mean();
+      const double spread = scaling == GeneScaling::kStandardize ? std::sqrt((row - row.mean()).square().mean())
+                                                                 : row.mean();
       if (!(spread > 0)) {
         ++constant;
         continue;
@@ -67,11 +67,14 @@ SampleTable proportions_table(const ExpressionTable& signature, const Expression
   std::vector<std::string> zero;
   for (Eigen::Index j = 0; j < t.values.rows(); ++j) {
     const double total = t.values.row(j).sum();
-    if (total > 0) t.values.row(j) /= total;
-    else zero.push_back(bulk.columns[j]);
+    if (total > 0)
+      t.values.row(j) /= total;
+    else
+      zero.push_back(bulk.columns[j]);
   }
   if (!zero.empty())
-    log::warn("nnls", "{} sample(s) fitted by all-zero proportions (no positive correlation with any signature "
+    log::warn("nnls",
+              "{} sample(s) fitted by all-zero proportions (no positive correlation with any signature "
               "column): {}; their proportions are written as 0",
               zero.size(), log::preview(zero));
   return t;
@@ -90,7 +93,8 @@ SampleTable fit_table(const Problem& p, const std::vector<std::string>& samples,
     if (!b.converged[j]) stalled.push_back(samples[j]);
   }
   if (!stalled.empty())
-    log::warn("nnls", "NNLS stopped at the iteration limit for {} sample(s): {}; see kkt_violation in fit.tsv "
+    log::warn("nnls",
+              "NNLS stopped at the iteration limit for {} sample(s): {}; see kkt_violation in fit.tsv "
               "and raise --max-iterations",
               stalled.size(), log::preview(stalled));
   return t;
@@ -107,10 +111,11 @@ void require_expressed_types(const Problem& p, const ExpressionTable& signature)
   for (Eigen::Index t = 0; t < p.s.cols(); ++t)
     if (!(p.s.col(t).maxCoeff() > 0)) silent.push_back("'" + signature.columns[t] + "'");
   if (silent.empty()) return;
-  throw InputError(fmt::format("{}: cell type(s) {} have no positive value on the {} genes shared with the bulk; "
-                               "their fractions cannot be estimated. Remove them from the signature or use a "
-                               "signature in which they are expressed",
-                               signature.source, log::preview(silent), p.genes.size()));
+  throw InputError(
+      fmt::format("{}: cell type(s) {} have no positive value on the {} genes shared with the bulk; "
+                  "their fractions cannot be estimated. Remove them from the signature or use a "
+                  "signature in which they are expressed",
+                  signature.source, log::preview(silent), p.genes.size()));
 }
 
 }  // namespace
@@ -119,24 +124,26 @@ NnlsDeconvolution deconvolve_nnls(const ExpressionTable& signature, ExpressionTa
                                   const NnlsDeconvolutionOptions& options) {
   ensure_linear(bulk, options.bulk_scale, "nnls");
   if (const ScaleCheck sc = inspect_scale(signature.values); sc.looks_log)
-    log::warn("nnls", "the signature {} looks log-transformed ({}); NNLS expects linear profiles",
-              signature.source, sc.reason);
+    log::warn("nnls", "the signature {} looks log-transformed ({}); NNLS expects linear profiles", signature.source,
+              sc.reason);
   const GeneMapping mapping = map_genes(signature.genes, bulk.genes, "signature " + signature.source,
                                         "bulk " + bulk.source, options.max_missing_fraction, "--max-missing-genes");
   const Problem p = build_problem(signature, bulk, mapping, options.scaling);
   if (static_cast<int>(p.genes.size()) < options.min_genes)
-    throw ComputeError(fmt::format("only {} signature genes can be used (found in the bulk{}), fewer than "
-                                   "--min-genes {}; check that both files use the same gene identifiers",
-                                   p.genes.size(),
-                                   options.scaling == GeneScaling::kNone ? "" : ", informative once scaled",
-                                   options.min_genes));
+    throw ComputeError(fmt::format(
+        "only {} signature genes can be used (found in the bulk{}), fewer than "
+        "--min-genes {}; check that both files use the same gene identifiers",
+        p.genes.size(), options.scaling == GeneScaling::kNone ? "" : ", informative once scaled", options.min_genes));
   require_expressed_types(p, signature);
   const Eigen::MatrixXd solved = p.weight.asDiagonal() * p.s;
   const double kappa = condition_number(p.s), kappa_solved = condition_number(solved);
-  log::info("nnls", "{} samples x {} cell types on {} genes; condition number of the signature {:.1f} ({:.1f} as "
-            "solved)", bulk.columns.size(), signature.columns.size(), p.genes.size(), kappa, kappa_solved);
+  log::info("nnls",
+            "{} samples x {} cell types on {} genes; condition number of the signature {:.1f} ({:.1f} as "
+            "solved)",
+            bulk.columns.size(), signature.columns.size(), p.genes.size(), kappa, kappa_solved);
   if (!std::isfinite(kappa_solved))
-    log::warn("nnls", "the signature's columns are linearly dependent on the genes used: some cell types cannot be "
+    log::warn("nnls",
+              "the signature's columns are linearly dependent on the genes used: some cell types cannot be "
               "told apart and their split is arbitrary; merge them or build the signature with more genes");
   const auto start = std::chrono::steady_clock::now();
   const NnlsBatch b = nnls_batch(solved, p.weight.asDiagonal() * p.y, options.nnls);

@@ -101,8 +101,7 @@ double kkt_scale(const Eigen::MatrixXd& gram, double yty) {
   return s > 0 ? s : 1.0;
 }
 
-double kkt_violation(const Eigen::MatrixXd& gram, const Eigen::VectorXd& sty, double scale,
-                     const Eigen::VectorXd& x) {
+double kkt_violation(const Eigen::MatrixXd& gram, const Eigen::VectorXd& sty, double scale, const Eigen::VectorXd& x) {
   const Eigen::VectorXd w = sty - gram * x;
   double worst = 0;
   for (int i = 0; i < w.size(); ++i) worst = std::max(worst, x(i) > 0 ? std::abs(w(i)) : w(i));

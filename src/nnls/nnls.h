@@ -10,15 +10,15 @@
 namespace blue {
 
 struct NnlsOptions {
-  double tolerance = defaults::kNnlsTolerance;           // relative KKT tolerance (see kkt_violation)
-  int max_iterations = defaults::kNnlsMaxIterations;     // outer iterations; 0 = 3 x number of columns
+  double tolerance = defaults::kNnlsTolerance;        // relative KKT tolerance (see kkt_violation)
+  int max_iterations = defaults::kNnlsMaxIterations;  // outer iterations; 0 = 3 x number of columns
 };
 
 struct NnlsSolution {
-  Eigen::VectorXd x;           // the non-negative solution (un-normalised)
-  double kkt_violation = 0;    // relative, see below; <= tolerance (up to rounding) when converged
-  int iterations = 0;          // outer iterations (columns added to the positive set)
-  bool converged = true;       // false when max_iterations was reached first
+  Eigen::VectorXd x;         // the non-negative solution (un-normalised)
+  double kkt_violation = 0;  // relative, see below; <= tolerance (up to rounding) when converged
+  int iterations = 0;        // outer iterations (columns added to the positive set)
+  bool converged = true;     // false when max_iterations was reached first
 };
 
 // Solves the problem in its normal-equation form: `gram` = S^T S (K x K, symmetric positive
@@ -42,15 +42,14 @@ double kkt_scale(const Eigen::MatrixXd& gram, double yty);
 NnlsSolution nnls(const Eigen::MatrixXd& s, const Eigen::VectorXd& y, const NnlsOptions& options = {});
 
 // The KKT violation (as defined above) of any candidate x >= 0.
-double kkt_violation(const Eigen::MatrixXd& gram, const Eigen::VectorXd& sty, double scale,
-                     const Eigen::VectorXd& x);
+double kkt_violation(const Eigen::MatrixXd& gram, const Eigen::VectorXd& sty, double scale, const Eigen::VectorXd& x);
 
 // Many samples sharing one S: the columns of `y` (genes x N) solved in parallel (parallel_for), with
 // S^T S computed once and S^T Y by one matrix product.
 struct NnlsBatch {
-  Eigen::MatrixXd x;                 // K x N un-normalised solutions
-  Eigen::VectorXd residual_norm;     // ||y - S x||_2 per sample, in the units of S and y as given
-  Eigen::VectorXd r2;                // 1 - RSS / TSS, TSS = sum (y - mean(y))^2 (NaN when TSS = 0)
+  Eigen::MatrixXd x;              // K x N un-normalised solutions
+  Eigen::VectorXd residual_norm;  // ||y - S x||_2 per sample, in the units of S and y as given
+  Eigen::VectorXd r2;             // 1 - RSS / TSS, TSS = sum (y - mean(y))^2 (NaN when TSS = 0)
   Eigen::VectorXd kkt_violation;
   std::vector<int> iterations;
   std::vector<bool> converged;

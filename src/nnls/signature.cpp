@@ -15,13 +15,12 @@ namespace blue {
 
 ExpressionTable build_signature(const Reference& ref, const std::vector<std::string>& panel,
                                 double max_missing_fraction) {
-  const GeneMapping mapping = map_genes(panel, ref.genes, "gene panel", "reference " + ref.source,
-                                        max_missing_fraction, "--max-missing-genes");
+  const GeneMapping mapping = map_genes(panel, ref.genes, "gene panel", "reference " + ref.source, max_missing_fraction,
+                                        "--max-missing-genes");
   std::vector<std::string> found;
   for (std::size_t g = 0; g < panel.size(); ++g)
     if (mapping.index[g] >= 0) found.push_back(panel[g]);
-  if (found.empty())
-    throw InputError(fmt::format("no panel gene is a gene of the reference {}", ref.source));
+  if (found.empty()) throw InputError(fmt::format("no panel gene is a gene of the reference {}", ref.source));
   ExpressionTable sig = signature_rows(mean_profiles(ref), found);
   log::info("signature", "mean CPM of {} cell types over {} genes ({} cells)", ref.n_types(), sig.genes.size(),
             ref.n_cells());

@@ -18,8 +18,8 @@ ExpressionTable specific_signature(const MeanProfiles& profiles, const Signature
   if (selection) {
     *selection = {{"min_fold_change", c.specific.min_fold_change},
                   {"min_cpm", c.specific.min_cpm},
-                  {"min_detected", profiles.detected.size() ? nlohmann::json(c.specific.min_detected)
-                                                             : nlohmann::json(nullptr)},
+                  {"min_detected",
+                   profiles.detected.size() ? nlohmann::json(c.specific.min_detected) : nlohmann::json(nullptr)},
                   {"genes_per_type_searched", {c.specific.min_per_type, c.specific.max_per_type}},
                   {"genes_per_type", s.per_type},
                   {"candidates_per_type", s.candidates},
@@ -56,9 +56,10 @@ ExpressionTable profiles_signature(const ExpressionTable& table, const Signature
   if (c.genes.empty() && c.panel == "markers")
     throw UsageError("--panel markers needs single cells (a reference); with per-type profiles use --panel specific");
   if (const ScaleCheck check = inspect_scale(table.values); check.looks_log)
-    throw InputError(fmt::format("{} looks log-transformed ({}); a signature needs mean profiles in linear units "
-                                 "(counts, CPM, TPM): convert them with 2^x - 1 first",
-                                 table.source, check.reason));
+    throw InputError(
+        fmt::format("{} looks log-transformed ({}); a signature needs mean profiles in linear units "
+                    "(counts, CPM, TPM): convert them with 2^x - 1 first",
+                    table.source, check.reason));
   const MeanProfiles profiles = mean_profiles(table);
   if (c.genes.empty()) return specific_signature(profiles, c, measured, selection);
   // The rows of the listed genes (the missing ones checked against max_missing_genes).

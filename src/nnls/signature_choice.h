@@ -14,7 +14,7 @@
 namespace blue {
 
 struct SignatureChoice {
-  std::vector<std::string> genes;  // the signature's genes; empty: chosen by `panel`
+  std::vector<std::string> genes;                 // the signature's genes; empty: chosen by `panel`
   std::string genes_source = "gene list";         // where `genes` came from, for messages
   std::string panel = defaults::kSignaturePanel;  // "specific" or "markers" (references only)
   SpecificGeneOptions specific;

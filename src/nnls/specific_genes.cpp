@@ -55,9 +55,10 @@ MeanProfiles mean_profiles(const ExpressionTable& table) {
   for (Eigen::Index t = 0; t < p.cpm.cols(); ++t) {
     Eigen::Index row = 0;
     if (p.cpm.col(t).minCoeff(&row) < 0)
-      throw InputError(fmt::format("{}: negative value {:g} for gene '{}' in column '{}'; mean profiles must be in "
-                                   "linear units (counts, CPM, TPM)",
-                                   table.source, p.cpm(row, t), table.genes[row], table.columns[t]));
+      throw InputError(
+          fmt::format("{}: negative value {:g} for gene '{}' in column '{}'; mean profiles must be in "
+                      "linear units (counts, CPM, TPM)",
+                      table.source, p.cpm(row, t), table.genes[row], table.columns[t]));
     const double total = p.cpm.col(t).sum();
     if (!(total > 0))
       throw InputError(fmt::format("{}: column '{}' is zero on every gene", table.source, table.columns[t]));
@@ -83,8 +84,7 @@ void check_options(const SpecificGeneOptions& o) {
   if (!(o.min_detected >= 0 && o.min_detected <= 1))
     problems.push_back(fmt::format("--min-detected {:g}: expected 0..1", o.min_detected));
   if (o.min_per_type < 1 || o.max_per_type < o.min_per_type)
-    problems.push_back(fmt::format("--genes-per-type {}:{}: expected 1 <= MIN <= MAX", o.min_per_type,
-                                   o.max_per_type));
+    problems.push_back(fmt::format("--genes-per-type {}:{}: expected 1 <= MIN <= MAX", o.min_per_type, o.max_per_type));
   if (problems.empty()) return;
   std::string msg = "signature selection options:";
   for (const auto& p : problems) msg += " " + p + ";";
@@ -154,12 +154,14 @@ SpecificGeneSelection select_specific_genes(const MeanProfiles& p, const Specifi
   }
   const std::string scope = measured ? " measured in the bulk" : "";
   if (total < p.cell_types.size())
-    throw InputError(fmt::format("{}: only {} genes{} are highest in one cell type and at least {:g}-fold above the "
-                                 "other types' mean, fewer than the {} types; lower --min-fold-change or "
-                                 "--min-detected, or give --genes",
-                                 p.source, total, scope, o.min_fold_change, p.cell_types.size()));
+    throw InputError(
+        fmt::format("{}: only {} genes{} are highest in one cell type and at least {:g}-fold above the "
+                    "other types' mean, fewer than the {} types; lower --min-fold-change or "
+                    "--min-detected, or give --genes",
+                    p.source, total, scope, o.min_fold_change, p.cell_types.size()));
   if (!empty.empty())
-    log::warn("signature", "cell type(s) {} have no gene{} highest in them and {:g}-fold above the others' mean (CPM >= "
+    log::warn("signature",
+              "cell type(s) {} have no gene{} highest in them and {:g}-fold above the others' mean (CPM >= "
               "{:g}{}): their fractions rest on the other types' genes and may be confused with a similar type. "
               "Lower --min-fold-change, merge them (--merge-types) or give --genes",
               log::preview(empty), scope, o.min_fold_change, o.min_cpm,
@@ -183,7 +185,8 @@ SpecificGeneSelection select_specific_genes(const MeanProfiles& p, const Specifi
       s.genes.push_back(p.genes[ranked[t][i]]);
       s.type_of_gene.push_back(p.cell_types[t]);
     }
-  log::info("signature", "{} genes specific to one of {} cell types ({} per type at most, searched {}..{}: the "
+  log::info("signature",
+            "{} genes specific to one of {} cell types ({} per type at most, searched {}..{}: the "
             "smallest condition number, {:.1f}); candidates per type: {}",
             s.genes.size(), p.cell_types.size(), s.per_type, first, last, s.condition_number,
             fmt::join(s.candidates, ", "));

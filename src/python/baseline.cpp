@@ -66,8 +66,8 @@ py::dict signature_from_reference(const py::tuple& counts, std::vector<std::stri
   nlohmann::json selection;
   {
     py::gil_scoped_release release;
-    ReferenceParts parts{source, counts_to_csr(std::move(input), source), std::move(genes), std::move(cells),
-                         std::move(labels), {}};
+    ReferenceParts parts{
+        source, counts_to_csr(std::move(input), source), std::move(genes), std::move(cells), std::move(labels), {}};
     const Reference ref = make_reference(std::move(parts), reference);
     sig = reference_signature(ref, choice, measured ? &*measured : nullptr, &selection);
   }

@@ -19,7 +19,8 @@ template <typename T, int Flags>
 py::array_t<T, Flags> as_2d(const py::array& values, const std::string& source) {
   auto a = py::array_t<T, Flags>::ensure(values);
   if (!a) throw InputError(source + ": the values are not numeric");
-  if (a.ndim() != 2) throw InputError(fmt::format("{}: expected a 2-D table of values, got {} dimension(s)", source, a.ndim()));
+  if (a.ndim() != 2)
+    throw InputError(fmt::format("{}: expected a 2-D table of values, got {} dimension(s)", source, a.ndim()));
   return a;
 }
 
@@ -114,9 +115,7 @@ py::array_t<double> to_numpy(const Eigen::VectorXd& v) {
   return a;
 }
 
-py::object to_python(const nlohmann::json& j) {
-  return py::module_::import("json").attr("loads")(j.dump());
-}
+py::object to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
 
 void Options::check_all_used() const {
   std::vector<std::string> unknown;

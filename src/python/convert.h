@@ -75,11 +75,16 @@ class Options {
  private:
   template <typename T>
   static const char* expected() {
-    if constexpr (std::is_same_v<T, bool>) return "True or False";
-    else if constexpr (std::is_integral_v<T>) return "an integer";
-    else if constexpr (std::is_floating_point_v<T>) return "a number";
-    else if constexpr (std::is_same_v<T, std::string>) return "a string";
-    else return "a list of strings";
+    if constexpr (std::is_same_v<T, bool>)
+      return "True or False";
+    else if constexpr (std::is_integral_v<T>)
+      return "an integer";
+    else if constexpr (std::is_floating_point_v<T>)
+      return "a number";
+    else if constexpr (std::is_same_v<T, std::string>)
+      return "a string";
+    else
+      return "a list of strings";
   }
 
   py::dict options_;

@@ -144,8 +144,9 @@ std::unique_ptr<PyModel> train(const py::tuple& counts, std::vector<std::string>
   CountsInput input = counts_from_python(counts);
   auto m = std::make_unique<PyModel>();
   py::gil_scoped_release release;
-  ReferenceParts parts{source, counts_to_csr(std::move(input), source), std::move(genes), std::move(cells),
-                       std::move(labels), std::move(donors)};
+  ReferenceParts parts{
+      source,           counts_to_csr(std::move(input), source), std::move(genes), std::move(cells), std::move(labels),
+      std::move(donors)};
   Reference ref = make_reference(std::move(parts), r.reference);
   prepare_reference(ref, r.edits);
   std::vector<model::TrainedModel> trained = model::train_ensemble(ref, r.config, r.ensemble);
@@ -276,7 +277,7 @@ void translate_errors(std::exception_ptr p) {
 
 void sync_log_level() {
   const int level = py::module_::import("logging").attr("getLogger")("blue").attr("getEffectiveLevel")().cast<int>();
-  log::set_verbosity(level <= 10 ? log::Verbosity::kVerbose
+  log::set_verbosity(level <= 10   ? log::Verbosity::kVerbose
                      : level <= 20 ? log::Verbosity::kNormal
                                    : log::Verbosity::kQuiet);
 }
@@ -302,8 +303,9 @@ PYBIND11_MODULE(_blue, m) {
   py::module_::import("atexit").attr("register")(py::cpp_function([] { blue::log::set_handler({}); }));
 
   m.def("torch_version", &model::torch_version);
-  m.def("_log_calls_holding_gil", [] { return g_logged_holding_gil.load(); },
-        "Log messages emitted while the GIL was held (0 unless a binding forgot to release it).");
+  m.def(
+      "_log_calls_holding_gil", [] { return g_logged_holding_gil.load(); },
+      "Log messages emitted while the GIL was held (0 unless a binding forgot to release it).");
 
   py::class_<PyModel>(m, "Model")
       .def_static("load", &load, py::arg("path"))

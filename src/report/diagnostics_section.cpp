@@ -43,9 +43,10 @@ Diagnostics read_diagnostics(const std::string& dir) {
     if (line.empty()) continue;
     const std::vector<std::string> f = split_fields(line, '\t');
     if (f.size() != 7) {
-      throw InputError(fmt::format("{}, line {}: {} fields, expected 7 (sample, rank, gene, bulk_cpm, "
-                                   "reference_max_cpm, reference_max_type, fold) as blue deconvolve writes",
-                                   path, in.line_number(), f.size()));
+      throw InputError(
+          fmt::format("{}, line {}: {} fields, expected 7 (sample, rank, gene, bulk_cpm, "
+                      "reference_max_cpm, reference_max_type, fold) as blue deconvolve writes",
+                      path, in.line_number(), f.size()));
     }
     d.unexplained[f[0]].push_back(f[2]);
   }
@@ -71,8 +72,9 @@ std::string diagnostics_section(const Diagnostics& d, std::size_t max_samples) {
     listed += fmt::format("{}{} ({})", i ? ", " : "", common[i].first, common[i].second);
   }
   const auto n_flagged = static_cast<std::size_t>(std::count_if(order.begin(), order.end(), flagged));
-  std::string body = html_note(fmt::format("{} of {} samples flagged.{}", n_flagged, n,
-                                           listed.empty() ? "" : " Genes unexplained most often (samples): " + listed + "."));
+  std::string body =
+      html_note(fmt::format("{} of {} samples flagged.{}", n_flagged, n,
+                            listed.empty() ? "" : " Genes unexplained most often (samples): " + listed + "."));
   Table table{{"sample", "flagged", "unexplained genes", "unexplained share of CPM", "reference distance",
                "reconstruction r", "first unexplained genes"},
               {}};
@@ -80,7 +82,9 @@ std::string diagnostics_section(const Diagnostics& d, std::size_t max_samples) {
     const std::size_t i = order[r];
     const auto it = d.unexplained.find(t.samples[i]);
     std::vector<std::string> genes;
-    if (it != d.unexplained.end()) genes.assign(it->second.begin(), it->second.begin() + static_cast<std::ptrdiff_t>(std::min(kGenesShown, it->second.size())));
+    if (it != d.unexplained.end())
+      genes.assign(it->second.begin(),
+                   it->second.begin() + static_cast<std::ptrdiff_t>(std::min(kGenesShown, it->second.size())));
     std::string gene_text;
     for (const auto& g : genes) gene_text += (gene_text.empty() ? "" : ", ") + g;
     table.rows.push_back({t.samples[i], flagged(i) ? "yes" : "no", number(count(i), "{:.0f}"),

@@ -10,7 +10,7 @@
 namespace blue::report {
 
 struct Diagnostics {
-  SampleTable table;  // diagnostics.tsv: one row per sample
+  SampleTable table;                                            // diagnostics.tsv: one row per sample
   std::map<std::string, std::vector<std::string>> unexplained;  // sample -> its unexplained genes, by rank
 };
 

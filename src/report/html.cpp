@@ -62,7 +62,8 @@ std::string html_table(const Table& t, const std::string& id) {
 
 std::string html_note(const std::string& text) { return "<p class=\"note\">" + xml_escape(text) + "</p>\n"; }
 
-HtmlPage::HtmlPage(std::string title, std::string subtitle) : title_(std::move(title)), subtitle_(std::move(subtitle)) {}
+HtmlPage::HtmlPage(std::string title, std::string subtitle)
+    : title_(std::move(title)), subtitle_(std::move(subtitle)) {}
 
 void HtmlPage::section(const std::string& id, const std::string& heading, const std::string& body_html) {
   body_ += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n<div class=\"figure\">\n{}</div>\n</section>\n",

@@ -38,9 +38,10 @@ std::string curve_path(const survival::KmCurve& c, const Scale& sc, std::size_t 
                                 d, colour(g));
   for (const auto& s : c.steps)
     if (s.n_censor > 0)
-      out += fmt::format("<line class=\"censor\" x1=\"{0:.2f}\" x2=\"{0:.2f}\" y1=\"{1:.2f}\" y2=\"{2:.2f}\" "
-                         "stroke=\"{3}\" stroke-width=\"1.5\"/>\n",
-                         sc.x(s.time), Scale::y(s.survival) - 5, Scale::y(s.survival) + 5, colour(g));
+      out += fmt::format(
+          "<line class=\"censor\" x1=\"{0:.2f}\" x2=\"{0:.2f}\" y1=\"{1:.2f}\" y2=\"{2:.2f}\" "
+          "stroke=\"{3}\" stroke-width=\"1.5\"/>\n",
+          sc.x(s.time), Scale::y(s.survival) - 5, Scale::y(s.survival) + 5, colour(g));
   return out;
 }
 
@@ -50,18 +51,21 @@ std::string axes(const Scale& sc, double step, const KmPlotOptions& o) {
       "<line x1=\"{0}\" y1=\"{3}\" x2=\"{0}\" y2=\"{1}\" stroke=\"black\"/>\n",
       kLeft, kBottom, kRight, kTop);
   for (double t = 0; t <= sc.tmax + 1e-9 * step; t += step)
-    out += fmt::format("<line x1=\"{0:.2f}\" y1=\"{1}\" x2=\"{0:.2f}\" y2=\"{2}\" stroke=\"black\"/>"
-                       "<text x=\"{0:.2f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                       sc.x(t), kBottom, kBottom + 5, kBottom + 20, fmt::format("{:g}", t));
+    out += fmt::format(
+        "<line x1=\"{0:.2f}\" y1=\"{1}\" x2=\"{0:.2f}\" y2=\"{2}\" stroke=\"black\"/>"
+        "<text x=\"{0:.2f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+        sc.x(t), kBottom, kBottom + 5, kBottom + 20, fmt::format("{:g}", t));
   for (int i = 0; i <= 4; ++i)
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1:.2f}\" x2=\"{2}\" y2=\"{1:.2f}\" stroke=\"black\"/>"
-                       "<text x=\"{3}\" y=\"{4:.2f}\" text-anchor=\"end\">{5:g}</text>\n",
-                       kLeft - 5, Scale::y(i / 4.0), kLeft, kLeft - 8, Scale::y(i / 4.0) + 4, i / 4.0);
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1:.2f}\" x2=\"{2}\" y2=\"{1:.2f}\" stroke=\"black\"/>"
+        "<text x=\"{3}\" y=\"{4:.2f}\" text-anchor=\"end\">{5:g}</text>\n",
+        kLeft - 5, Scale::y(i / 4.0), kLeft, kLeft - 8, Scale::y(i / 4.0) + 4, i / 4.0);
   out += fmt::format("<text class=\"xlabel\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
                      (kLeft + kRight) / 2, kBottom + 40, xml_escape(o.time_label));
-  out += fmt::format("<text class=\"ylabel\" x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
-                     "transform=\"rotate(-90 {0} {1})\">Survival probability</text>\n",
-                     kLeft - 50, (kTop + kBottom) / 2);
+  out += fmt::format(
+      "<text class=\"ylabel\" x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
+      "transform=\"rotate(-90 {0} {1})\">Survival probability</text>\n",
+      kLeft - 50, (kTop + kBottom) / 2);
   return out;
 }
 
@@ -72,10 +76,11 @@ std::string legend(const std::vector<survival::KmCurve>& curves, const KmPlotOpt
     const auto& c = curves[g];
     double y = kTop + 10 + g * 34.0;
     std::string median = std::isnan(c.median) ? "not reached" : fmt::format("{:g}", c.median);
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"/>"
-                       "<text class=\"legend\" x=\"{4}\" y=\"{5}\">{6}</text>"
-                       "<text x=\"{4}\" y=\"{7}\" font-size=\"11\">n={8}, events={9}, median {10}</text>\n",
-                       x, y, x + 20, colour(g), x + 26, y + 4, xml_escape(c.group), y + 18, c.n, c.events, median);
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"3\"/>"
+        "<text class=\"legend\" x=\"{4}\" y=\"{5}\">{6}</text>"
+        "<text x=\"{4}\" y=\"{7}\" font-size=\"11\">n={8}, events={9}, median {10}</text>\n",
+        x, y, x + 20, colour(g), x + 26, y + 4, xml_escape(c.group), y + 18, c.n, c.events, median);
   }
   if (o.logrank_p >= 0)
     out += fmt::format("<text class=\"pvalue\" x=\"{}\" y=\"{}\">Log-rank p = {}</text>\n", x,
@@ -86,8 +91,8 @@ std::string legend(const std::vector<survival::KmCurve>& curves, const KmPlotOpt
 
 std::string risk_table(const std::vector<survival::KmCurve>& curves, const Scale& sc, double step) {
   double y = kBottom + 70;
-  std::string out = fmt::format("<text class=\"risk-title\" x=\"{}\" y=\"{}\" font-weight=\"bold\">Number at risk</text>\n",
-                                10, y);
+  std::string out =
+      fmt::format("<text class=\"risk-title\" x=\"{}\" y=\"{}\" font-weight=\"bold\">Number at risk</text>\n", 10, y);
   for (std::size_t g = 0; g < curves.size(); ++g) {
     y += kRowHeight;
     out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\" text-anchor=\"end\">{}</text>", kLeft - 25, y, colour(g),

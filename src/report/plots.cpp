@@ -114,7 +114,8 @@ std::string proportions_svg(const SampleTable& p, const SampleTable* sd) {
   }
   s.axes(x, y, "", "Fraction of cells (0-1)", 0, 5);
   sample_labels(s, p.samples, left, step, top + height + 10);
-  s.text(left + width / 2, top + height + labels + 30, samples_axis_label(n), "text-anchor=\"middle\" class=\"xlabel\"");
+  s.text(left + width / 2, top + height + labels + 30, samples_axis_label(n),
+         "text-anchor=\"middle\" class=\"xlabel\"");
   std::vector<LegendEntry> legend;
   for (std::size_t k = 0; k < K; ++k) legend.push_back({p.columns[k], svg::palette(k), Shape::kBox});
   s.legend(left + width + 20, top + 10, legend);
@@ -157,8 +158,7 @@ std::string gep_heatmap_svg(const std::vector<GepBlock>& blocks, const std::vect
   }
   sample_labels(s, samples, left, cell, y + 2);
   s.text(left + width / 2, y + labels + 20, samples_axis_label(n), "text-anchor=\"middle\" class=\"xlabel\"");
-  s.colour_bar(bar_x, top + 20, 14, bar_h, 0, hi,
-               "Expression, log2(CPM + 1)");
+  s.colour_bar(bar_x, top + 20, 14, bar_h, 0, hi, "Expression, log2(CPM + 1)");
   return s.str();
 }
 

@@ -36,8 +36,9 @@ std::string metrics_section(const ProportionEvaluation& ev, const std::vector<Sc
                       f3(r.ccc), f3(r.pearson), f3(r.spearman), f4(r.mae), f4(r.rmse)});
   }
   std::string body = accuracy_svg(panels) + html_table(t, "metrics-table") +
-                     html_note("Fractions are cell fractions (0-1). CCC: Lin's concordance correlation coefficient; "
-                               "MAE and RMSE in fraction units; 'overall' pools all samples and types.");
+                     html_note(
+                         "Fractions are cell fractions (0-1). CCC: Lin's concordance correlation coefficient; "
+                         "MAE and RMSE in fraction units; 'overall' pools all samples and types.");
   if (!ev.unmapped_predicted.empty())
     body += html_note("Predicted types not mapped onto any truth type (not scored): " +
                       join(ev.unmapped_predicted, ", "));
@@ -74,9 +75,10 @@ std::string spread_section(const SampleTable& sd, const SampleTable& p) {
                       fmt::format("{:.3f}", largest), sd.samples[worst]});
   }
   return html_table(t, "spread-table") +
-         html_note("Standard deviation of each fraction over the ensemble's networks (proportions_sd.tsv, before "
-                   "--adapt and --mrna-content): how much the answer depends on the training seed. The bar chart's "
-                   "tooltips show it per sample.");
+         html_note(
+             "Standard deviation of each fraction over the ensemble's networks (proportions_sd.tsv, before "
+             "--adapt and --mrna-content): how much the answer depends on the training seed. The bar chart's "
+             "tooltips show it per sample.");
 }
 
 std::string model_section(const ModelSummary& m) {
@@ -91,8 +93,9 @@ std::string model_section(const ModelSummary& m) {
             html_table(m.test_proportions, "test-proportions-table");
   if (!m.test_gep.rows.empty())
     body += html_table(m.test_gep, "test-gep-table") +
-            html_note("GEPs compared in log2(CPM + 1) over the panel: CCC of the sample-averaged profile, and "
-                      "median Pearson r per sample across genes and per gene across samples.");
+            html_note(
+                "GEPs compared in log2(CPM + 1) over the panel: CCC of the sample-averaged profile, and "
+                "median Pearson r per sample across genes and per gene across samples.");
   return body;
 }
 
@@ -109,7 +112,8 @@ std::string heatmap_section(const ReportInputs& in) {
       "other types (mean over samples), shown in that type's predicted GEP, log2(CPM + 1) over the gene panel.",
       in.markers_per_type));
   if (in.gep->obs_names.size() > in.max_heatmap_samples)
-    body += html_note(fmt::format("Showing the first {} of {} samples.", in.max_heatmap_samples, in.gep->obs_names.size()));
+    body += html_note(fmt::format("Showing the first {} of {} samples.", in.max_heatmap_samples,
+                                  in.gep->obs_names.size()));
   body += share_section(summarise_shares(*in.gep, gep_type_layers(*in.gep, in.gep_path)), in.gep->var_names.size());
   return body;
 }
@@ -187,9 +191,10 @@ std::vector<std::pair<std::string, std::string>> gep_type_layers(const DenseAnnD
       std::string layer = type;
       std::replace(layer.begin(), layer.end(), '/', '_');
       if (!a.layers.count(layer))
-        throw InputError(fmt::format("{}: uns/cell_types lists '{}' but there is no layer '{}'; expected the gep.h5ad "
-                                     "written by `blue deconvolve`",
-                                     path, type, layer));
+        throw InputError(
+            fmt::format("{}: uns/cell_types lists '{}' but there is no layer '{}'; expected the gep.h5ad "
+                        "written by `blue deconvolve`",
+                        path, type, layer));
       out.emplace_back(type, layer);
     }
   } else {
@@ -197,9 +202,10 @@ std::vector<std::pair<std::string, std::string>> gep_type_layers(const DenseAnnD
       if (!is_twin_layer(a, name)) out.emplace_back(name, name);
   }
   if (out.empty())
-    throw InputError(fmt::format("{}: no cell-type layers; expected one layer per cell type (obs = samples, var = "
-                                 "genes) as written by `blue deconvolve`",
-                                 path));
+    throw InputError(
+        fmt::format("{}: no cell-type layers; expected one layer per cell type (obs = samples, var = "
+                    "genes) as written by `blue deconvolve`",
+                    path));
   return out;
 }
 

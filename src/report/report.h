@@ -21,7 +21,7 @@ namespace blue::report {
 
 struct ModelSummary {
   std::vector<std::pair<std::string, std::string>> facts;  // shown as a two-column table
-  std::optional<TrainingCurve> curve;                       // absent: the model holds no training log
+  std::optional<TrainingCurve> curve;                      // absent: the model holds no training log
   // Metrics on the reference's held-out test split (meta "test_split" of blue train); empty rows = absent.
   std::size_t test_samples = 0;
   Table test_proportions, test_gep;
@@ -33,19 +33,19 @@ struct ModelSummary {
 ModelSummary model_summary(const nlohmann::json& meta);
 
 struct ReportInputs {
-  std::string deconvolution_dir;        // "" = no deconvolution (a report of a subtyping run alone)
+  std::string deconvolution_dir;  // "" = no deconvolution (a report of a subtyping run alone)
   SampleTable proportions;
-  std::optional<SampleTable> fit;       // fit.tsv of `blue nnls`
+  std::optional<SampleTable> fit;             // fit.tsv of `blue nnls`
   std::optional<SampleTable> proportions_sd;  // proportions_sd.tsv of an ensemble
-  std::optional<Diagnostics> diagnostics;  // diagnostics.tsv (+ unexplained_genes.tsv) of `blue deconvolve`
-  std::optional<DenseAnnData> gep;      // gep.h5ad of `blue deconvolve`
-  std::string gep_path;                 // for messages
+  std::optional<Diagnostics> diagnostics;     // diagnostics.tsv (+ unexplained_genes.tsv) of `blue deconvolve`
+  std::optional<DenseAnnData> gep;            // gep.h5ad of `blue deconvolve`
+  std::string gep_path;                       // for messages
   std::optional<ModelSummary> model;
   std::optional<SampleTable> truth;
-  std::optional<TypeMap> map;           // with truth; absent = identical names
+  std::optional<TypeMap> map;  // with truth; absent = identical names
   int markers_per_type = defaults::kReportMarkersPerType;
   std::size_t max_heatmap_samples = defaults::kReportMaxHeatmapSamples;  // more: the first ones, with a note
-  std::optional<SubtypeRun> subtype;    // output directory of `blue subtype`
+  std::optional<SubtypeRun> subtype;                                     // output directory of `blue subtype`
 };
 
 // The cell-type layers of a `blue deconvolve` gep.h5ad, in type order, as (type, layer name): the types

@@ -31,8 +31,12 @@ constexpr PanelSpec kPanels[] = {
 
 // Provenance fields of `blue subtype` worth a line in the report, with their labels.
 constexpr std::pair<const char*, const char*> kFacts[] = {
-    {"patients", "patients"}, {"k", "subtypes chosen (k, cell-type profiles)"}, {"features", "features"},
-    {"signature_genes", "signature genes"}, {"cv_accuracy", "transfer: cross-validated accuracy"}, {"seed", "seed"},
+    {"patients", "patients"},
+    {"k", "subtypes chosen (k, cell-type profiles)"},
+    {"features", "features"},
+    {"signature_genes", "signature genes"},
+    {"cv_accuracy", "transfer: cross-validated accuracy"},
+    {"seed", "seed"},
 };
 
 std::string slurp(const std::string& path) {
@@ -50,7 +54,8 @@ std::optional<double> logrank_p(const std::string& path) {
     double p = 0;
     if (t.header[c] == "p" && !t.rows.empty() && parse_double(t.rows[0][c], p)) return p;
   }
-  throw InputError(path + ": no numeric column 'p' in its second line; expected the logrank.tsv of `blue subtype` "
+  throw InputError(path +
+                   ": no numeric column 'p' in its second line; expected the logrank.tsv of `blue subtype` "
                    "(chisq, df, p, observed, expected)");
 }
 
@@ -73,9 +78,10 @@ std::string format_p(double p) { return p < 1e-4 ? fmt::format("{:.2e}", p) : fm
 std::string panel_html(const KmPanel& k) {
   std::string caption = xml_escape(k.title);
   if (k.logrank_p) caption += fmt::format(" &#8212; log-rank p = {}", format_p(*k.logrank_p));
-  return fmt::format("<figure class=\"km-panel\" data-panel=\"{}\"><figcaption>{}<br><span class=\"file\">{}</span>"
-                     "</figcaption>\n{}</figure>\n",
-                     xml_escape(k.id), caption, xml_escape(k.path), k.svg);
+  return fmt::format(
+      "<figure class=\"km-panel\" data-panel=\"{}\"><figcaption>{}<br><span class=\"file\">{}</span>"
+      "</figcaption>\n{}</figure>\n",
+      xml_escape(k.id), caption, xml_escape(k.path), k.svg);
 }
 
 }  // namespace
@@ -119,9 +125,10 @@ SubtypeRun read_subtype_run(const std::string& dir) {
   for (const char* f : {"stability.tsv", "comparison.tsv", "survival_profiles/km.svg"})
     if (!fs::is_regular_file(d / f)) missing.push_back((d / f).string());
   if (!missing.empty())
-    throw InputError(fmt::format("--subtype {}: missing {}; expected the output directory of `blue subtype` "
-                                 "(stability.tsv, comparison.tsv, survival_profiles/km.svg, ...)",
-                                 dir, fmt::join(missing, ", ")));
+    throw InputError(
+        fmt::format("--subtype {}: missing {}; expected the output directory of `blue subtype` "
+                    "(stability.tsv, comparison.tsv, survival_profiles/km.svg, ...)",
+                    dir, fmt::join(missing, ", ")));
   SubtypeRun run;
   run.dir = dir;
   for (const auto& spec : kPanels) {
@@ -151,16 +158,21 @@ std::string subtype_section(const SubtypeRun& run) {
     body += panel_html(run.km[i]);
   }
   body += "</div>\n";
-  body += html_note("Kaplan-Meier survival per subtype, as written by `blue subtype` (censored patients are ticks; "
-                    "numbers at risk under the axis). The method's claim is that subtypes from cell-type profiles "
-                    "separate outcomes better than subtypes from proportions alone: compare the two log-rank p.");
-  body += "<h3>Profiles vs proportions (comparison.tsv)</h3>\n" + html_table(run.comparison, "subtype-comparison-table");
-  body += "<h3>Consensus clustering stability (stability.tsv)</h3>\n" + html_table(run.stability, "subtype-stability-table");
-  body += html_note("PAC: proportion of ambiguous clustering (share of patient pairs whose consensus, the fraction "
-                    "of subsamples clustering them together, lies strictly between 0.1 and 0.9; lower = more stable). "
-                    "'chosen' marks the k used: the lowest PAC.");
+  body += html_note(
+      "Kaplan-Meier survival per subtype, as written by `blue subtype` (censored patients are ticks; "
+      "numbers at risk under the axis). The method's claim is that subtypes from cell-type profiles "
+      "separate outcomes better than subtypes from proportions alone: compare the two log-rank p.");
+  body += "<h3>Profiles vs proportions (comparison.tsv)</h3>\n" +
+          html_table(run.comparison, "subtype-comparison-table");
+  body += "<h3>Consensus clustering stability (stability.tsv)</h3>\n" +
+          html_table(run.stability, "subtype-stability-table");
+  body += html_note(
+      "PAC: proportion of ambiguous clustering (share of patient pairs whose consensus, the fraction "
+      "of subsamples clustering them together, lies strictly between 0.1 and 0.9; lower = more stable). "
+      "'chosen' marks the k used: the lowest PAC.");
   if (run.transfer)
-    body += "<h3>Transfer to the validation cohort (transfer.tsv)</h3>\n" + html_table(*run.transfer, "subtype-transfer-table");
+    body += "<h3>Transfer to the validation cohort (transfer.tsv)</h3>\n" +
+            html_table(*run.transfer, "subtype-transfer-table");
   return body;
 }
 

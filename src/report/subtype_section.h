@@ -13,10 +13,10 @@
 namespace blue::report {
 
 struct KmPanel {
-  std::string id;      // "profiles", "proportions", "signature", "validation"
-  std::string title;   // caption shown above the plot
-  std::string path;    // DIR/survival_<id>/km.svg
-  std::string svg;     // the file's <svg> element, prologue removed, ready to inline
+  std::string id;                   // "profiles", "proportions", "signature", "validation"
+  std::string title;                // caption shown above the plot
+  std::string path;                 // DIR/survival_<id>/km.svg
+  std::string svg;                  // the file's <svg> element, prologue removed, ready to inline
   std::optional<double> logrank_p;  // from DIR/survival_<id>/logrank.tsv when present
 };
 

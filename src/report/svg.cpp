@@ -28,9 +28,10 @@ namespace svg {
 namespace {
 
 // Tableau 10, then its lighter twins (tab20's second set).
-constexpr std::array<const char*, 20> kPalette = {
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"};
+constexpr std::array<const char*, 20> kPalette = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+                                                  "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
+                                                  "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"};
 // Viridis at t = 0, 0.25, 0.5, 0.75, 1.
 constexpr double kRamp[5][3] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
 
@@ -101,12 +102,15 @@ void Svg::polyline(const std::vector<double>& xs, const std::vector<double>& ys,
                    const std::string& attrs) {
   std::string points;
   for (std::size_t i = 0; i < std::min(xs.size(), ys.size()); ++i)
-    if (std::isfinite(xs[i]) && std::isfinite(ys[i])) points += (points.empty() ? "" : " ") + num(xs[i]) + "," + num(ys[i]);
+    if (std::isfinite(xs[i]) && std::isfinite(ys[i]))
+      points += (points.empty() ? "" : " ") + num(xs[i]) + "," + num(ys[i]);
   body_ += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\"{}{}/>\n", points, stroke,
                        attrs.empty() ? "" : " ", attrs);
 }
 
-void Svg::title(double x, double y, const std::string& s) { text(x, y, s, "class=\"plot-title\" font-size=\"14\" font-weight=\"bold\""); }
+void Svg::title(double x, double y, const std::string& s) {
+  text(x, y, s, "class=\"plot-title\" font-size=\"14\" font-weight=\"bold\"");
+}
 
 void Svg::axes(const Scale& x, const Scale& y, const std::string& xlabel, const std::string& ylabel, int xticks,
                int yticks) {
@@ -126,7 +130,8 @@ void Svg::axes(const Scale& x, const Scale& y, const std::string& xlabel, const 
   if (!xlabel.empty()) text((left + right) / 2, bottom + 38, xlabel, "text-anchor=\"middle\" class=\"xlabel\"");
   const double cx = left - 48, cy = (top + bottom) / 2;
   if (!ylabel.empty())
-    text(cx, cy, ylabel, fmt::format("text-anchor=\"middle\" class=\"ylabel\" transform=\"rotate(-90 {} {})\"", num(cx), num(cy)));
+    text(cx, cy, ylabel,
+         fmt::format("text-anchor=\"middle\" class=\"ylabel\" transform=\"rotate(-90 {} {})\"", num(cx), num(cy)));
 }
 
 void Svg::legend(double x, double y, const std::vector<LegendEntry>& entries) {

@@ -39,9 +39,10 @@ MergeSpec parse_merge(const std::string& spec) {
     }
   }
   if (m.target.empty() || m.sources.empty()) {
-    throw UsageError(fmt::format("--merge-types '{}': expected \"new=a,b\" (a new name, '=', then the cell "
-                                 "types to merge separated by commas)",
-                                 spec));
+    throw UsageError(
+        fmt::format("--merge-types '{}': expected \"new=a,b\" (a new name, '=', then the cell "
+                    "types to merge separated by commas)",
+                    spec));
   }
   return m;
 }
@@ -52,9 +53,10 @@ MergeSpec parse_merge(const std::string& spec) {
   for (const auto& [old_name, label] : label_of) {
     if (!label.empty() && std::find(known.begin(), known.end(), label) == known.end()) known.push_back(label);
   }
-  throw InputError(fmt::format("{} names cell type '{}', which the reference does not have; its cell types "
-                               "are: {}",
-                               option, name, log::preview(known, 40)));
+  throw InputError(
+      fmt::format("{} names cell type '{}', which the reference does not have; its cell types "
+                  "are: {}",
+                  option, name, log::preview(known, 40)));
 }
 
 // Keeps the rows of `ref` whose `keep` flag is set.
@@ -153,7 +155,8 @@ void require_min_cells_per_type(const Reference& ref, int min_cells) {
   const auto n = cells_per_type(ref);
   std::vector<std::string> small;
   for (std::size_t t = 0; t < n.size(); ++t) {
-    if (n[t] < min_cells) small.push_back(fmt::format("'{}' ({} cell{})", ref.cell_types[t], n[t], n[t] == 1 ? "" : "s"));
+    if (n[t] < min_cells)
+      small.push_back(fmt::format("'{}' ({} cell{})", ref.cell_types[t], n[t], n[t] == 1 ? "" : "s"));
   }
   if (small.empty()) return;
   throw InputError(fmt::format(

@@ -17,7 +17,7 @@ namespace {
 struct CscLogNorm {
   std::vector<std::int64_t> colptr;
   std::vector<std::uint16_t> type;  // cell type of each stored value (all the rank test needs of the row)
-  std::vector<float> value;        // log1p(count / cell_total * 1e4) > 0
+  std::vector<float> value;         // log1p(count / cell_total * 1e4) > 0
 };
 
 // Rows [begin, end) of chunk c out of n_chunks (contiguous, in order).
@@ -173,8 +173,8 @@ OneVsRest one_vs_rest_wilcoxon(const Reference& ref) {
   std::vector<double> type_size(k_types, 0.0);
   for (auto t : ref.cell_type_of) type_size[t] += 1.0;
   const CscLogNorm csc = log_normalised_columns(ref);
-  log::info("markers", "one-vs-rest Wilcoxon tests: {} genes x {} cell types over {} cells ({} non-zeros)",
-            n_genes, k_types, n_cells, csc.value.size());
+  log::info("markers", "one-vs-rest Wilcoxon tests: {} genes x {} cell types over {} cells ({} non-zeros)", n_genes,
+            k_types, n_cells, csc.value.size());
 
   OneVsRest out{Eigen::MatrixXd::Zero(k_types, n_genes), Eigen::MatrixXd::Ones(k_types, n_genes),
                 Eigen::MatrixXd::Ones(k_types, n_genes)};
@@ -254,8 +254,10 @@ MarkerResult select_panel(const Reference& ref, const OneVsRest& tests, const Ma
 
 MarkerResult find_markers(const Reference& ref, const MarkerOptions& options) {
   if (ref.n_types() < 2) {
-    throw InputError(ref.source + ": marker genes need at least 2 cell types (one-vs-rest tests); the reference "
-                                  "has " + std::to_string(ref.n_types()));
+    throw InputError(ref.source +
+                     ": marker genes need at least 2 cell types (one-vs-rest tests); the reference "
+                     "has " +
+                     std::to_string(ref.n_types()));
   }
   return select_panel(ref, one_vs_rest_wilcoxon(ref), options);
 }

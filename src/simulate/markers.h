@@ -20,13 +20,13 @@ struct MarkerOptions {
 struct MarkerStat {
   std::string gene;
   std::string cell_type;
-  double log_fc;   // mean_in - mean_rest of log1p(count / cell_total * 1e4) over the type's cells and over all
-                   // other cells: a natural-log fold change with no pseudo-count (scanpy's expm1-based
-                   // log2 ratio with +1e-9 ranks genes absent outside the type first, however rare)
-  double p;        // two-sided Mann-Whitney U, tie-corrected normal approximation with continuity
-                   // correction 0.5 (as scipy.stats.mannwhitneyu(method="asymptotic"))
-  double p_adj;    // Benjamini-Hochberg within the cell type
-  bool selected;   // in the panel
+  double log_fc;  // mean_in - mean_rest of log1p(count / cell_total * 1e4) over the type's cells and over all
+                  // other cells: a natural-log fold change with no pseudo-count (scanpy's expm1-based
+                  // log2 ratio with +1e-9 ranks genes absent outside the type first, however rare)
+  double p;       // two-sided Mann-Whitney U, tie-corrected normal approximation with continuity
+                  // correction 0.5 (as scipy.stats.mannwhitneyu(method="asymptotic"))
+  double p_adj;   // Benjamini-Hochberg within the cell type
+  bool selected;  // in the panel
 };
 
 struct MarkerResult {

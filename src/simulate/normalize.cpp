@@ -18,9 +18,10 @@ std::size_t check_and_clamp(MatrixF& profiles, const std::string& what) {
     for (Eigen::Index c = 0; c < profiles.cols(); ++c) {
       float& v = profiles(r, c);
       if (!std::isfinite(v)) {
-        throw InputError(fmt::format("{}: profile {} (0-based), gene column {} holds {}; expected a finite "
-                                     "non-negative expression value. Remove or impute it before running blue.",
-                                     what, r, c, v));
+        throw InputError(
+            fmt::format("{}: profile {} (0-based), gene column {} holds {}; expected a finite "
+                        "non-negative expression value. Remove or impute it before running blue.",
+                        what, r, c, v));
       }
       if (v < 0.0f) {
         v = 0.0f;
@@ -36,8 +37,7 @@ std::size_t check_and_clamp(MatrixF& profiles, const std::string& what) {
 void normalize_profiles(MatrixF& profiles, const std::string& what) {
   const std::size_t clamped = check_and_clamp(profiles, what);
   if (clamped > 0) {
-    log::warn("normalize", "{}: {} negative value(s) clamped to 0 (expected non-negative expression)", what,
-              clamped);
+    log::warn("normalize", "{}: {} negative value(s) clamped to 0 (expected non-negative expression)", what, clamped);
   }
   std::size_t zero_rows = 0;
   for (Eigen::Index r = 0; r < profiles.rows(); ++r) {

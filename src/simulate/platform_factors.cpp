@@ -38,9 +38,10 @@ std::vector<std::vector<std::size_t>> read_map(const std::string& path, const st
   }
   const DelimitedTable t = read_delimited(path, "sorted-profile map");
   if (t.header.size() < 2 || to_lower(t.header[0]) != "cell_type" || to_lower(t.header[1]) != "profile") {
-    throw InputError(fmt::format("{}: line {}: expected the header 'cell_type<TAB>profile' (a reference cell type "
-                                 "and a column of the sorted profiles; several rows per type are averaged)",
-                                 path, t.header_line));
+    throw InputError(
+        fmt::format("{}: line {}: expected the header 'cell_type<TAB>profile' (a reference cell type "
+                    "and a column of the sorted profiles; several rows per type are averaged)",
+                    path, t.header_line));
   }
   for (const auto& row : t.rows) {
     if (row.fields.size() < 2) throw InputError(fmt::format("{}: line {}: expected 2 fields", path, row.line));
@@ -73,9 +74,10 @@ PlatformFactors platform_factors(const TypeProfiles& reference, const std::vecto
     if (!columns[k].empty()) mapped.push_back(k);
   }
   if (mapped.empty()) {
-    throw InputError(fmt::format("{}: none of the reference's cell types ({}) is a column of the sorted profiles "
-                                 "({}); give --sorted-map",
-                                 sorted.source, log::preview(types, 20), log::preview(sorted.columns, 20)));
+    throw InputError(
+        fmt::format("{}: none of the reference's cell types ({}) is a column of the sorted profiles "
+                    "({}); give --sorted-map",
+                    sorted.source, log::preview(types, 20), log::preview(sorted.columns, 20)));
   }
   std::unordered_map<std::string, std::size_t> row_of;
   for (std::size_t g = 0; g < sorted.genes.size(); ++g) row_of.emplace(sorted.genes[g], g);
@@ -88,9 +90,10 @@ PlatformFactors platform_factors(const TypeProfiles& reference, const std::vecto
   }
   const std::size_t n = panel_index.size();
   if (n < kMinGenes) {
-    throw InputError(fmt::format("{}: only {} of the {} panel genes are in the sorted profiles (at least {} are "
-                                 "needed for per-gene factors); check that both use gene symbols",
-                                 sorted.source, n, panel_genes.size(), kMinGenes));
+    throw InputError(
+        fmt::format("{}: only {} of the {} panel genes are in the sorted profiles (at least {} are "
+                    "needed for per-gene factors); check that both use gene symbols",
+                    sorted.source, n, panel_genes.size(), kMinGenes));
   }
   // Per mapped type, both profiles over the shared genes, each scaled to sum 1e6.
   const double average = 1e6 / static_cast<double>(n), pseudo = 0.01 * average, expressed = 0.1 * average;
@@ -100,14 +103,16 @@ PlatformFactors platform_factors(const TypeProfiles& reference, const std::vecto
     double bsum = 0, csum = 0;
     for (std::size_t i = 0; i < n; ++i) {
       double b = 0;
-      for (std::size_t c : columns[k]) b += sorted.values(static_cast<Eigen::Index>(table_row[i]), static_cast<Eigen::Index>(c));
+      for (std::size_t c : columns[k])
+        b += sorted.values(static_cast<Eigen::Index>(table_row[i]), static_cast<Eigen::Index>(c));
       bulk[m][i] = std::max(0.0, b / static_cast<double>(columns[k].size()));
       cells[m][i] = reference.mean_counts(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(panel_index[i]));
       bsum += bulk[m][i];
       csum += cells[m][i];
     }
     if (!(bsum > 0) || !(csum > 0))
-      throw InputError(fmt::format("{}: cell type '{}' has no expression on the shared genes", sorted.source, types[k]));
+      throw InputError(fmt::format("{}: cell type '{}' has no expression on the shared genes", sorted.source,
+                                   types[k]));
     for (std::size_t i = 0; i < n; ++i) {
       bulk[m][i] *= 1e6 / bsum;
       cells[m][i] *= 1e6 / csum;

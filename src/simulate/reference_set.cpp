@@ -28,9 +28,10 @@ LabelMap read_label_map(const std::string& path) {
   std::vector<std::string> header = t.header;
   for (auto& h : header) h = to_lower(h);
   if (header != std::vector<std::string>{"reference", "label", "type"}) {
-    throw InputError(fmt::format("{}: line {}: expected the header 'reference<TAB>label<TAB>type' (a reference "
-                                 "name or *, a label of that reference, the shared cell type or - to drop)",
-                                 path, t.header_line));
+    throw InputError(
+        fmt::format("{}: line {}: expected the header 'reference<TAB>label<TAB>type' (a reference "
+                    "name or *, a label of that reference, the shared cell type or - to drop)",
+                    path, t.header_line));
   }
   LabelMap map{path, {}};
   std::set<std::pair<std::string, std::string>> seen;
@@ -79,9 +80,12 @@ void apply_label_map(Reference& ref, const std::string& name, const std::string&
   std::map<std::string, std::string> label_of;
   std::vector<std::string> unmapped;
   for (const auto& t : ref.cell_types) {
-    if (auto it = specific.find(t); it != specific.end()) label_of[t] = it->second;
-    else if (auto a = any.find(t); a != any.end()) label_of[t] = a->second;
-    else unmapped.push_back(t);
+    if (auto it = specific.find(t); it != specific.end())
+      label_of[t] = it->second;
+    else if (auto a = any.find(t); a != any.end())
+      label_of[t] = a->second;
+    else
+      unmapped.push_back(t);
   }
   if (!unmapped.empty()) {
     throw InputError(fmt::format(
@@ -144,7 +148,8 @@ Reference combine_references(std::vector<Reference> refs, const std::vector<std:
     }
     std::vector<std::int32_t> type_index(r.n_types()), donor_index(r.donors.size());
     for (std::size_t k = 0; k < r.n_types(); ++k) type_index[k] = index_in(out.cell_types, r.cell_types[k]);
-    for (std::size_t d = 0; d < r.donors.size(); ++d) donor_index[d] = index_in(out.donors, names[i] + ":" + r.donors[d]);
+    for (std::size_t d = 0; d < r.donors.size(); ++d)
+      donor_index[d] = index_in(out.donors, names[i] + ":" + r.donors[d]);
     const std::int32_t own_donor = r.donor_of.empty() ? index_in(out.donors, names[i]) : -1;
     for (std::int64_t c = 0; c < r.counts.rows; ++c) {
       row.clear();
@@ -176,8 +181,10 @@ Reference combine_references(std::vector<Reference> refs, const std::vector<std:
     if (in.size() < refs.size()) coverage.push_back(fmt::format("{} ({})", t, fmt::join(in, ", ")));
   }
   if (!coverage.empty()) {
-    log::info("reference", "cell types that only some references have (absent from the pseudobulk drawn from the "
-              "others): {}", log::preview(coverage, 40));
+    log::info("reference",
+              "cell types that only some references have (absent from the pseudobulk drawn from the "
+              "others): {}",
+              log::preview(coverage, 40));
   }
   return out;
 }

@@ -137,9 +137,10 @@ void check_inputs(const Reference& ref, const std::vector<std::int32_t>& gene_co
     bool found = false;
     for (const auto& pools : pool_sets) found = found || !pools[k].empty();
     if (!found) {
-      throw InputError(fmt::format("{}: no cell of type '{}' in the pool to simulate from; drop the type with "
-                                   "--exclude-types or merge it with --merge-types",
-                                   ref.source, ref.cell_types[k]));
+      throw InputError(
+          fmt::format("{}: no cell of type '{}' in the pool to simulate from; drop the type with "
+                      "--exclude-types or merge it with --merge-types",
+                      ref.source, ref.cell_types[k]));
     }
   }
   for (auto c : gene_columns) {
@@ -161,8 +162,8 @@ Pseudobulk simulate_pools(const Reference& ref, const std::vector<std::int32_t>&
   const std::vector<Design> designs = shuffled_designs(options, k_types);
   const std::size_t n = designs.size();
 
-  SimulationContext ctx{ref, pool_sets, {}, options, std::vector<std::int32_t>(ref.counts.cols, -1),
-                        gene_columns.size(), 0};
+  SimulationContext ctx{
+      ref, pool_sets, {}, options, std::vector<std::int32_t>(ref.counts.cols, -1), gene_columns.size(), 0};
   if (pool_sets.size() > 1) {
     ctx.pool_of_sample.resize(n);
     for (std::size_t i = 0; i < n; ++i) ctx.pool_of_sample[i] = static_cast<std::int32_t>(i % pool_sets.size());
@@ -178,7 +179,8 @@ Pseudobulk simulate_pools(const Reference& ref, const std::vector<std::int32_t>&
 
   const double gib = static_cast<double>(n) * gene_columns.size() * (k_types + 1) * sizeof(float) / (1u << 30);
   if (gib > kLargeOutputGiB) {
-    log::warn("simulate", "the samples x genes x (types + 1) output takes {:.1f} GiB of memory; restrict the genes "
+    log::warn("simulate",
+              "the samples x genes x (types + 1) output takes {:.1f} GiB of memory; restrict the genes "
               "to a panel (--genes, e.g. from blue markers) or use fewer --samples",
               gib);
   }
@@ -189,13 +191,13 @@ Pseudobulk simulate_pools(const Reference& ref, const std::vector<std::int32_t>&
   out.bulk = MatrixF::Zero(n, gene_columns.size());
   out.proportions = MatrixF::Zero(n, k_types);
   out.gep.assign(k_types, MatrixF::Zero(n, gene_columns.size()));
-  log::info("simulate", "{} samples ({} flat Dirichlet + {} dominant-type, {} with absent types) of {} cells, "
+  log::info("simulate",
+            "{} samples ({} flat Dirichlet + {} dominant-type, {} with absent types) of {} cells, "
             "{} genes, {} cell types",
             n, options.samples, n - options.samples, ctx.n_sparse, options.cells_per_sample, gene_columns.size(),
             k_types);
-  parallel_for(static_cast<std::ptrdiff_t>(n), [&](std::ptrdiff_t i) {
-    simulate_sample(ctx, static_cast<std::size_t>(i), designs[i], out);
-  });
+  parallel_for(static_cast<std::ptrdiff_t>(n),
+               [&](std::ptrdiff_t i) { simulate_sample(ctx, static_cast<std::size_t>(i), designs[i], out); });
   return out;
 }
 
@@ -217,7 +219,8 @@ DonorPools pools_by_donor(const Reference& ref, const std::vector<std::vector<st
   }
   std::vector<Pools> all(ref.donors.size(), Pools(pools.size()));
   for (std::size_t k = 0; k < pools.size(); ++k) {
-    for (auto row : pools[k]) all[static_cast<std::size_t>(ref.donor_of[static_cast<std::size_t>(row)])][k].push_back(row);
+    for (auto row : pools[k])
+      all[static_cast<std::size_t>(ref.donor_of[static_cast<std::size_t>(row)])][k].push_back(row);
   }
   DonorPools out;
   for (std::size_t d = 0; d < all.size(); ++d) {
@@ -233,7 +236,8 @@ DonorPools pools_by_donor(const Reference& ref, const std::vector<std::vector<st
 Pseudobulk simulate_donors(const Reference& ref, const std::vector<std::int32_t>& gene_columns,
                            const DonorPools& donors, const SimulationOptions& options) {
   if (donors.pools.empty()) throw InputError(ref.source + ": no donor has cells in the pool to simulate from");
-  log::info("simulate", "every sample drawn from one of {} donors: {}", donors.names.size(), log::preview(donors.names, 40));
+  log::info("simulate", "every sample drawn from one of {} donors: {}", donors.names.size(),
+            log::preview(donors.names, 40));
   Pseudobulk pb = simulate_pools(ref, gene_columns, donors.pools, options);
   pb.donor.resize(pb.n_samples());
   for (std::size_t i = 0; i < pb.n_samples(); ++i) pb.donor[i] = donors.names[i % donors.names.size()];
@@ -255,12 +259,12 @@ std::vector<std::int32_t> reference_gene_columns(const Reference& ref, const std
     }
   }
   if (!missing.empty()) {
-    throw InputError(fmt::format("{}: {} of {} requested gene(s) are not in the reference: {} (reference genes "
-                                 "look like: {})",
-                                 ref.source, missing.size(), genes.size(), log::preview(missing),
-                                 log::preview(std::vector<std::string>(ref.genes.begin(),
-                                                                       ref.genes.begin() + std::min<std::size_t>(
-                                                                                               5, ref.n_genes())))));
+    throw InputError(fmt::format(
+        "{}: {} of {} requested gene(s) are not in the reference: {} (reference genes "
+        "look like: {})",
+        ref.source, missing.size(), genes.size(), log::preview(missing),
+        log::preview(std::vector<std::string>(ref.genes.begin(),
+                                              ref.genes.begin() + std::min<std::size_t>(5, ref.n_genes())))));
   }
   return cols;
 }

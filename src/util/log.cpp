@@ -68,8 +68,8 @@ void set_verbosity(Verbosity v) {
 }
 
 void set_handler(Handler handler) {
-  std::atomic_store(&g_handler, handler ? std::make_shared<const Handler>(std::move(handler))
-                                        : std::shared_ptr<const Handler>());
+  std::atomic_store(&g_handler,
+                    handler ? std::make_shared<const Handler>(std::move(handler)) : std::shared_ptr<const Handler>());
 }
 
 namespace detail {

@@ -43,8 +43,7 @@ std::string StagedOutputs::stage(const std::string& final_path) {
     throw OutputError("output '" + final_path + "' is a directory; expected a file path");
   }
   if (fs::exists(final_path) && !force_) {
-    throw OutputError("output '" + final_path +
-                      "' already exists; choose another path or pass --force to replace it");
+    throw OutputError("output '" + final_path + "' already exists; choose another path or pass --force to replace it");
   }
   make_parents(final_path);
   std::string temp = final_path + ".blue-tmp-" + std::to_string(::getpid());

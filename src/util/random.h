@@ -12,11 +12,11 @@ class Rng {
  public:
   Rng(std::uint64_t seed, std::uint64_t stream = 0);
 
-  std::uint64_t next();              // 64 random bits
-  double uniform();                  // [0, 1)
+  std::uint64_t next();                  // 64 random bits
+  double uniform();                      // [0, 1)
   std::uint64_t below(std::uint64_t n);  // uniform integer in [0, n), unbiased; n > 0
-  double normal();                   // standard normal
-  double gamma(double shape);        // Gamma(shape, 1), shape > 0 (Marsaglia-Tsang)
+  double normal();                       // standard normal
+  double gamma(double shape);            // Gamma(shape, 1), shape > 0 (Marsaglia-Tsang)
 
  private:
   std::uint64_t s_[4];

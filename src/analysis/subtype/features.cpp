@@ -58,7 +58,8 @@ ProfileSet read_gep_h5ad(const std::string& path, const std::vector<std::string>
   for (const auto& t : p.sources)
     if (std::find(layers.begin(), layers.end(), t) == layers.end())
       throw InputError(path + ": no layer '" + t + "' (cell type); its layers are: " + log::preview(layers, 20));
-  if (p.sources.empty()) throw InputError(path + ": no layers; expected one layer per cell type (blue deconvolve's gep.h5ad)");
+  if (p.sources.empty())
+    throw InputError(path + ": no layers; expected one layer per cell type (blue deconvolve's gep.h5ad)");
   for (const auto& t : p.sources) {
     H5adMatrix m = file.matrix(t, "");
     if (p.samples.empty()) {
@@ -109,8 +110,10 @@ ProfileSet select_samples(const ProfileSet& p, const std::vector<std::string>& s
   std::vector<std::string> missing;
   for (const auto& s : samples) {
     auto it = index.find(s);
-    if (it == index.end()) missing.push_back(s);
-    else rows.push_back(it->second);
+    if (it == index.end())
+      missing.push_back(s);
+    else
+      rows.push_back(it->second);
   }
   if (!missing.empty())
     throw InputError(p.path + ": no row for " + std::to_string(missing.size()) + " sample(s) of the analysis: " +

@@ -39,7 +39,6 @@ std::vector<PrognosticRow> prognostic_genes(const FeatureMatrix& f, const std::v
                                             const std::vector<int>& event);
 
 // Per patient: sum over the rows with q < fdr of coef * standardised expression. `used` gets their count.
-Eigen::VectorXd signature_score(const FeatureMatrix& f, const std::vector<PrognosticRow>& rows, double fdr,
-                                int& used);
+Eigen::VectorXd signature_score(const FeatureMatrix& f, const std::vector<PrognosticRow>& rows, double fdr, int& used);
 
 }  // namespace blue::subtype

@@ -37,10 +37,12 @@ Aligned align(const ProfileSet& profiles, const survival::SurvivalCohort& clinic
   for (std::size_t i = 0; i < clinical.ids.size(); ++i)
     if (!used[i]) a.patients_without_sample.push_back(clinical.ids[i]);
   if (rows.size() < 3)
-    throw InputError(fmt::format("only {} sample(s) of {} match a patient of the clinical table (ids must be equal{}); "
-                                 "first samples: {}",
-                                 rows.size(), profiles.path, prefix_match ? " or the patient id a prefix of the sample" : ", or use --match-prefix",
-                                 log::preview(profiles.samples, 3)));
+    throw InputError(
+        fmt::format("only {} sample(s) of {} match a patient of the clinical table (ids must be equal{}); "
+                    "first samples: {}",
+                    rows.size(), profiles.path,
+                    prefix_match ? " or the patient id a prefix of the sample" : ", or use --match-prefix",
+                    log::preview(profiles.samples, 3)));
   a.profiles = subset_samples(profiles, rows);
   for (auto i : who) {
     a.cohort.ids.push_back(clinical.ids[i]);
@@ -94,7 +96,8 @@ Signature prognostic_signature(const ProfileSet& profiles, const survival::Survi
   split.group = sig.high;
   split.group_names = {"low", "high"};
   sig.survival = survival::analyse_survival(split, "signature_", o.cox);
-  Eigen::VectorXd z = (sig.score.array() - sig.score.mean()) / std::sqrt((sig.score.array() - sig.score.mean()).square().sum() / (sig.score.size() - 1));
+  Eigen::VectorXd z = (sig.score.array() - sig.score.mean()) /
+                      std::sqrt((sig.score.array() - sig.score.mean()).square().sum() / (sig.score.size() - 1));
   sig.continuous = survival::cox_fit(z, {"signature_score"}, cohort.time, cohort.event, o.cox);
   return sig;
 }
@@ -108,7 +111,8 @@ Transfer transfer(const Solution& d, const Aligned& validation, const SubtypeOpt
   t.active_features = clf.active_features();
   const FeatureMatrix v = same_features(validation.profiles, d.features);
   t.validation_label = clf.predict(v.z);
-  t.validation_survival = survival::analyse_survival(with_subtypes(validation.cohort, t.validation_label, k), "subtype", o.cox);
+  t.validation_survival = survival::analyse_survival(with_subtypes(validation.cohort, t.validation_label, k), "subtype",
+                                                     o.cox);
   log::info("subtype", "transfer: cross-validated accuracy {:.3f} ({} folds); {} validation patients assigned",
             t.cv.accuracy, o.folds, t.validation_label.size());
   return t;
@@ -118,13 +122,15 @@ std::string stability_table(const std::vector<const Solution*>& solutions) {
   std::string out = "features\tk\tpac\twithin_consensus\tsmallest_cluster\tchosen\n";
   for (const auto* s : solutions)
     for (const auto& r : s->consensus.table)
-      out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", s->name, r.k, format_number(r.pac), format_number(r.within_consensus),
-                         r.smallest_cluster, r.k == s->consensus.best_k ? "yes" : "no");
+      out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", s->name, r.k, format_number(r.pac),
+                         format_number(r.within_consensus), r.smallest_cluster,
+                         r.k == s->consensus.best_k ? "yes" : "no");
   return out;
 }
 
 std::string comparison_table(const std::vector<const Solution*>& solutions) {
-  std::string out = "features\tn_features\tk\tpac\tari_kmeans_ward\tlogrank_chisq\tlogrank_df\tlogrank_p\tcox_lr_p\tconcordance\n";
+  std::string out =
+      "features\tn_features\tk\tpac\tari_kmeans_ward\tlogrank_chisq\tlogrank_df\tlogrank_p\tcox_lr_p\tconcordance\n";
   for (const auto* s : solutions) {
     const auto& lr = s->survival.logrank;
     const auto& cox = s->survival.cox;

@@ -55,9 +55,9 @@ struct Signature {
   std::vector<PrognosticRow> genes;  // all tested (cell type, gene), sorted by p
   int used = 0;                      // genes with q < fdr in the score
   Eigen::VectorXd score;
-  std::vector<int> high;             // 1 = score above the median
+  std::vector<int> high;                               // 1 = score above the median
   std::optional<survival::SurvivalAnalysis> survival;  // KM high vs low + Cox on the groups
-  std::optional<survival::CoxFit> continuous;           // Cox on the standardised score
+  std::optional<survival::CoxFit> continuous;          // Cox on the standardised score
 };
 Signature prognostic_signature(const ProfileSet& profiles, const survival::SurvivalCohort& cohort,
                                const SubtypeOptions& options);

@@ -67,7 +67,8 @@ int CentroidClassifier::active_features() const {
 CrossValidation cross_validate(const Eigen::MatrixXd& x, const std::vector<int>& label, int k, double shrinkage,
                                int folds, std::uint64_t seed) {
   const Eigen::Index n = x.rows();
-  if (folds < 2 || folds > n) throw UsageError("cross-validation needs 2 <= folds <= patients (" + std::to_string(n) + ")");
+  if (folds < 2 || folds > n)
+    throw UsageError("cross-validation needs 2 <= folds <= patients (" + std::to_string(n) + ")");
   // Stratified: shuffle each subtype's patients and deal them to the folds in turn.
   std::vector<int> fold(n);
   Rng rng(seed, 0xC5);

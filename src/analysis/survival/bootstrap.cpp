@@ -101,8 +101,8 @@ std::string bootstrap_table(const BootstrapResult& r) {
   out += fmt::format("logrank\tNA\t{}\t{}\tNA\tNA\tNA\n", r.logrank_fits, format_number(r.logrank_share_significant));
   for (const auto& t : r.terms) {
     out += fmt::format("cox:{}\t{}\t{}\t{}\t{}\t{}\t{}\n", t.name, format_number(std::exp(t.coef)), t.fits,
-                       format_number(t.share_significant), format_number(t.share_same_sign),
-                       format_number(t.hr_lower), format_number(t.hr_upper));
+                       format_number(t.share_significant), format_number(t.share_same_sign), format_number(t.hr_lower),
+                       format_number(t.hr_upper));
   }
   return out;
 }

@@ -14,19 +14,19 @@ namespace blue::survival {
 
 struct BootstrapTerm {
   std::string name;
-  double coef = 0;             // on all patients
-  int fits = 0;                // resamples where the Cox model converged reliably
-  double share_significant = 0;  // of the fits: p_wald < alpha and the same sign as coef
-  double share_same_sign = 0;    // of the fits: the same sign as coef
+  double coef = 0;                    // on all patients
+  int fits = 0;                       // resamples where the Cox model converged reliably
+  double share_significant = 0;       // of the fits: p_wald < alpha and the same sign as coef
+  double share_same_sign = 0;         // of the fits: the same sign as coef
   double hr_lower = 0, hr_upper = 0;  // percentile interval (alpha/2, 1 - alpha/2) of the HR over the fits
 };
 
 struct BootstrapResult {
   int resamples = 0;
   double alpha = 0.05;
-  int logrank_fits = 0;                // resamples with >= 2 groups present
+  int logrank_fits = 0;                  // resamples with >= 2 groups present
   double logrank_share_significant = 0;  // of those: log-rank p < alpha
-  std::vector<BootstrapTerm> terms;    // empty without a Cox model
+  std::vector<BootstrapTerm> terms;      // empty without a Cox model
 };
 
 // `full`: the analysis on all patients (its Cox terms give the names and the reference signs). Resample b

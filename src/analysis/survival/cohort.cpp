@@ -59,7 +59,8 @@ bool event_missing(const std::string& v, const EventCoding& coding) {
 
 // True when the row has a missing value in any used column of `table`.
 bool row_has_missing(const KeyedTable& table, std::size_t row, const std::vector<Column>& cols) {
-  return std::any_of(cols.begin(), cols.end(), [&](const Column& c) { return is_missing_value(table.cell(row, c.index)); });
+  return std::any_of(cols.begin(), cols.end(),
+                     [&](const Column& c) { return is_missing_value(table.cell(row, c.index)); });
 }
 
 void add_covariate(SurvivalCohort& c, const KeyedTable& t, const std::vector<std::size_t>& rows, const Column& col) {
@@ -77,10 +78,10 @@ void add_covariate(SurvivalCohort& c, const KeyedTable& t, const std::vector<std
   } else {
     auto levels = sorted_levels(values);
     if (levels.size() < 2)
-      throw InputError("covariate '" + col.name + "' of the " + t.what() + " table has a single value ('" +
-                       levels[0] + "') among the patients used; remove it from --covariates");
-    log::info("survival", "covariate '{}' is categorical: reference level '{}', {} other level(s)", col.name,
-              levels[0], levels.size() - 1);
+      throw InputError("covariate '" + col.name + "' of the " + t.what() + " table has a single value ('" + levels[0] +
+                       "') among the patients used; remove it from --covariates");
+    log::info("survival", "covariate '{}' is categorical: reference level '{}', {} other level(s)", col.name, levels[0],
+              levels.size() - 1);
     for (std::size_t l = 1; l < levels.size(); ++l) {
       c.terms.push_back(col.name + levels[l]);
       columns.emplace_back();
@@ -175,14 +176,16 @@ EventCoding parse_event_coding(const std::string& spec) {
     start = comma + 1;
   }
   if (!has[0] || !has[1])
-    throw UsageError("--event-coding '" + spec + "' needs at least one code for events (=1) and one for censoring (=0)");
+    throw UsageError("--event-coding '" + spec +
+                     "' needs at least one code for events (=1) and one for censoring (=0)");
   return coding;
 }
 
 std::vector<std::string> sorted_levels(std::vector<std::string> values) {
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
-  bool numeric = std::all_of(values.begin(), values.end(), [](const std::string& v) { return parse_number(v).has_value(); });
+  bool numeric = std::all_of(values.begin(), values.end(),
+                             [](const std::string& v) { return parse_number(v).has_value(); });
   if (numeric)
     std::stable_sort(values.begin(), values.end(),
                      [](const std::string& a, const std::string& b) { return *parse_number(a) < *parse_number(b); });
@@ -213,7 +216,8 @@ SurvivalCohort build_cohort(const KeyedTable& clinical, const CohortSpec& spec) 
     for (auto g : group_rows) labels.push_back(spec.groups->cell(g, gcol));
     c.group_names = sorted_levels(labels);
     for (const auto& l : labels)
-      c.group.push_back(static_cast<int>(std::find(c.group_names.begin(), c.group_names.end(), l) - c.group_names.begin()));
+      c.group.push_back(static_cast<int>(std::find(c.group_names.begin(), c.group_names.end(), l) -
+                                         c.group_names.begin()));
   }
   return c;
 }

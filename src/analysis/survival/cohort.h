@@ -21,22 +21,22 @@ struct CohortSpec {
   std::string time_col, event_col;
   EventCoding coding;
   const KeyedTable* groups = nullptr;  // may be the clinical table itself
-  std::string group_col;              // empty: no groups
+  std::string group_col;               // empty: no groups
   std::vector<std::string> covariates;
-  bool drop_missing = false;          // drop patients with a missing value (else: InputError)
+  bool drop_missing = false;  // drop patients with a missing value (else: InputError)
 };
 
 struct SurvivalCohort {
   std::vector<std::string> ids;
   std::vector<double> time;
   std::vector<int> event;
-  std::vector<int> group;                 // index into group_names; empty without groups
-  std::vector<std::string> group_names;   // sorted as R sorts factor levels (numerically if all numbers)
-  Eigen::MatrixXd design;                 // patients x terms: numeric covariates, then 0/1 dummies
-  std::vector<std::string> terms;         // R-style names: "age", "riskPoor" (first level = reference)
-  std::vector<std::string> not_in_groups;     // in the clinical table, absent from the groups table
-  std::vector<std::string> not_in_clinical;   // in the groups table, absent from the clinical table
-  std::vector<std::string> dropped_missing;   // dropped for a missing value (with drop_missing)
+  std::vector<int> group;                    // index into group_names; empty without groups
+  std::vector<std::string> group_names;      // sorted as R sorts factor levels (numerically if all numbers)
+  Eigen::MatrixXd design;                    // patients x terms: numeric covariates, then 0/1 dummies
+  std::vector<std::string> terms;            // R-style names: "age", "riskPoor" (first level = reference)
+  std::vector<std::string> not_in_groups;    // in the clinical table, absent from the groups table
+  std::vector<std::string> not_in_clinical;  // in the groups table, absent from the clinical table
+  std::vector<std::string> dropped_missing;  // dropped for a missing value (with drop_missing)
 };
 
 SurvivalCohort build_cohort(const KeyedTable& clinical, const CohortSpec& spec);

@@ -96,9 +96,7 @@ Evaluation evaluate(const Prepared& d, const VectorXd& beta, Ties ties) {
   return ev;
 }
 
-bool all_finite(const Evaluation& ev) {
-  return std::isfinite(ev.loglik) && ev.u.allFinite() && ev.imat.allFinite();
-}
+bool all_finite(const Evaluation& ev) { return std::isfinite(ev.loglik) && ev.u.allFinite() && ev.imat.allFinite(); }
 
 // Solves imat * s = rhs; collinear covariates (a numerically singular information) are a ComputeError.
 VectorXd solve_information(const MatrixXd& imat, const VectorXd& rhs, const std::vector<std::string>& names) {
@@ -188,10 +186,10 @@ void check_reliability(CoxFit& fit, const VectorXd& u, const VectorXd& lp, const
                              "events from non-events); its hazard ratio, CI and p-value are not reliable");
   }
   if (!fit.converged)
-    fit.warnings.insert(fit.warnings.begin(), "the Cox model did not converge in " +
-                                                  std::to_string(opt.max_iter) + " iterations; results are not reliable");
-  fit.reliable = fit.converged && std::none_of(fit.terms.begin(), fit.terms.end(),
-                                                [](const CoxTerm& t) { return t.may_be_infinite; });
+    fit.warnings.insert(fit.warnings.begin(), "the Cox model did not converge in " + std::to_string(opt.max_iter) +
+                                                  " iterations; results are not reliable");
+  fit.reliable = fit.converged &&
+                 std::none_of(fit.terms.begin(), fit.terms.end(), [](const CoxTerm& t) { return t.may_be_infinite; });
 }
 
 }  // namespace
@@ -239,9 +237,12 @@ Concordance concordance(const std::vector<double>& time, const std::vector<int>&
         continue;
       }
       if (time[j] < time[i]) continue;
-      if (risk[i] > risk[j]) c.concordant += 1;
-      else if (risk[i] < risk[j]) c.discordant += 1;
-      else c.tied_risk += 1;
+      if (risk[i] > risk[j])
+        c.concordant += 1;
+      else if (risk[i] < risk[j])
+        c.discordant += 1;
+      else
+        c.tied_risk += 1;
     }
   }
   const double total = c.concordant + c.discordant + c.tied_risk;

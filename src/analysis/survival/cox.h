@@ -32,7 +32,7 @@ struct CoxTerm {
 struct Concordance {
   double concordant = 0, discordant = 0, tied_risk = 0;
   double tied_time = 0, tied_both = 0;  // pairs of events at the same time (not compared): risk differs / equal
-  double value = 0;  // (concordant + tied_risk / 2) / (concordant + discordant + tied_risk)
+  double value = 0;                     // (concordant + tied_risk / 2) / (concordant + discordant + tied_risk)
 };
 
 struct CoxFit {

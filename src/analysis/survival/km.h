@@ -9,7 +9,7 @@ namespace blue::survival {
 // One row per distinct time (event or censoring), as survfit reports them.
 struct KmStep {
   double time = 0;
-  int n_risk = 0;    // patients with time >= this time
+  int n_risk = 0;  // patients with time >= this time
   int n_event = 0;
   int n_censor = 0;
   double survival = 1;
