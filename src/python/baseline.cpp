@@ -39,14 +39,6 @@ py::dict table_to_python(const ExpressionTable& t, const nlohmann::json& selecti
   return d;
 }
 
-py::dict sample_table_to_python(const SampleTable& t) {
-  py::dict d;
-  d["index"] = t.samples;
-  d["columns"] = t.columns;
-  d["values"] = to_numpy(t.values);
-  return d;
-}
-
 py::dict signature_from_reference(const py::tuple& counts, std::vector<std::string> genes,
                                   std::vector<std::string> cells, std::vector<std::string> labels,
                                   const std::string& label_key, const std::string& source,

@@ -115,6 +115,14 @@ py::array_t<double> to_numpy(const Eigen::VectorXd& v) {
   return a;
 }
 
+py::dict sample_table_to_python(const SampleTable& t) {
+  py::dict d;
+  d["index"] = t.samples;
+  d["columns"] = t.columns;
+  d["values"] = to_numpy(t.values);
+  return d;
+}
+
 py::object to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
 
 void Options::check_all_used() const {

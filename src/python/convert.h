@@ -45,6 +45,8 @@ SampleTable samples_from_python(const std::vector<std::string>& rows, const std:
 py::array_t<float> to_numpy(const MatrixF& m);
 py::array_t<double> to_numpy(const Eigen::MatrixXd& m);
 py::array_t<double> to_numpy(const Eigen::VectorXd& v);
+// A samples x columns table as {"index", "columns", "values"} (the Python layer makes it a DataFrame).
+py::dict sample_table_to_python(const SampleTable& t);
 
 // JSON to Python objects (dict, list, str, numbers, None).
 py::object to_python(const nlohmann::json& j);

@@ -158,14 +158,6 @@ std::unique_ptr<PyModel> train(const py::tuple& counts, std::vector<std::string>
   return m;
 }
 
-py::dict names_and_values(const SampleTable& t) {
-  py::dict d;
-  d["index"] = t.samples;
-  d["columns"] = t.columns;
-  d["values"] = to_numpy(t.values);
-  return d;
-}
-
 // What blue deconvolve writes (model/pipeline.h, deconvolution_anndata and the tables), as Python values.
 py::dict deconvolution_to_python(const model::Deconvolution& d, const DenseAnnData& a, const SampleTable& diagnostics,
                                  const std::vector<model::UnexplainedGeneRow>& unexplained) {
@@ -188,7 +180,7 @@ py::dict deconvolution_to_python(const model::Deconvolution& d, const DenseAnnDa
   for (const auto& [name, m] : tables)
     if (m->size() > 0) more[name] = to_numpy(*m);
   out["more_obsm"] = more;
-  out["diagnostics"] = names_and_values(diagnostics);
+  out["diagnostics"] = sample_table_to_python(diagnostics);
   py::dict rows;
   std::vector<std::string> sample, gene, type;
   std::vector<int> rank;
