@@ -87,3 +87,22 @@ TEST(BulkChunks, H5adRowsOfCsrAndDenseMatricesEqualTheWholeTable) {
   }
   expect_chunks_equal_whole(dir.file("bulk.h5ad"), 2, 5);
 }
+
+TEST(BulkChunks, SampleNamesRepeatedInAnotherChunkAreAnInputError) {
+  DenseAnnData a;
+  a.obs_names = {"s1", "s2", "s1"};
+  a.var_names = {"A", "B"};
+  a.X = MatrixF::Ones(3, 2);
+  test::TempDir dir;
+  {
+    StagedOutputs out(true);
+    write_h5ad(out, dir.file("bulk.h5ad"), a);
+    out.commit();
+  }
+  try {
+    BulkChunks(dir.file("bulk.h5ad"), "bulk", 1);  // each chunk alone has unique names
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'s1' appears twice"), std::string::npos) << e.what();
+  }
+}

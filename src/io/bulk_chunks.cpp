@@ -1,10 +1,8 @@
 #include "io/bulk_chunks.h"
 
 #include <fmt/format.h>
-#include <stdlib.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 
 #include "io/detail/text_table.h"
@@ -13,9 +11,9 @@
 #include "io/text_reader.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/output.h"
 
 namespace blue {
-namespace fs = std::filesystem;
 
 struct BulkChunks::Source {
   // .h5ad read by rows
@@ -26,11 +24,7 @@ struct BulkChunks::Source {
   std::optional<CsrMatrix> whole_csr;
   // text spilled by chunk: the row names in file order and one file of doubles (rows x chunk columns) per chunk
   std::vector<std::string> rows;
-  fs::path spill;
-  ~Source() {
-    std::error_code ec;
-    if (!spill.empty()) fs::remove_all(spill, ec);
-  }
+  std::optional<TempFolder> spill;
 };
 
 namespace {
@@ -59,6 +53,7 @@ BulkChunks::BulkChunks(const std::string& path, const std::string& what, std::si
   if (ends_with(to_lower(path), ".h5ad")) {
     src.h5ad.emplace(path);
     samples_ = src.h5ad->index("obs");
+    detail::check_unique_columns(path + " (obs names): line 1", samples_);  // over the cohort, not per chunk
     src.var_names = src.h5ad->index("var");
     if (src.h5ad->matrix_kind("X") == MatrixKind::kCsc) {
       if (samples_.size() > chunk_) {
@@ -79,11 +74,7 @@ BulkChunks::BulkChunks(const std::string& path, const std::string& what, std::si
     return;
   }
   // Parse once; each row's values go, chunk by chunk, to one spill file per chunk.
-  std::string pattern = (fs::temp_directory_path() / "blue-bulk-XXXXXX").string();
-  if (!mkdtemp(pattern.data()))
-    throw OutputError("cannot create a temporary folder in " + fs::temp_directory_path().string() +
-                      " to read the bulk in chunks (set TMPDIR to a writable folder with space)");
-  src.spill = pattern;
+  src.spill.emplace("blue-bulk", "to read the bulk in chunks");
   std::vector<std::FILE*> files;
   auto close_all = [&] {
     bool ok = true;
@@ -95,12 +86,12 @@ BulkChunks::BulkChunks(const std::string& path, const std::string& what, std::si
     detail::scan_text_table(path, what, "gene", samples_, [&](const std::string& name, const std::vector<double>& v) {
       if (files.empty()) {
         for (std::size_t c = 0; c < chunk_count(); ++c) {
-          std::FILE* f = std::fopen((src.spill / std::to_string(c)).c_str(), "wb");
+          std::FILE* f = std::fopen(src.spill->file(std::to_string(c)).c_str(), "wb");
           if (!f)
             throw OutputError(
                 fmt::format("cannot create spill file {} of {} in {} (too many open files? use a "
                             "larger --chunk-size)",
-                            c + 1, chunk_count(), src.spill.string()));
+                            c + 1, chunk_count(), src.spill->path()));
           files.push_back(f);
         }
       }
@@ -108,15 +99,14 @@ BulkChunks::BulkChunks(const std::string& path, const std::string& what, std::si
       for (std::size_t c = 0; c < files.size(); ++c) {
         const std::size_t n = chunk_size(c);
         if (std::fwrite(v.data() + chunk_first(c), sizeof(double), n, files[c]) != n)
-          throw OutputError("cannot write the bulk's spill files in " + src.spill.string() +
-                            " (disk full? set TMPDIR)");
+          throw OutputError("cannot write the bulk's spill files in " + src.spill->path() + " (disk full? set TMPDIR)");
       }
     });
   } catch (...) {
     close_all();
     throw;
   }
-  if (!close_all()) throw OutputError("cannot write the bulk's spill files in " + src.spill.string() + " (disk full?)");
+  if (!close_all()) throw OutputError("cannot write the bulk's spill files in " + src.spill->path() + " (disk full?)");
   log::info("io", "{} ({}): {} genes x {} samples, read {} samples at a time", path, what, src.rows.size(),
             samples_.size(), chunk_);
 }
@@ -163,11 +153,11 @@ ExpressionTable BulkChunks::chunk(std::size_t i) const {
   table.rows = src.rows;
   table.columns = names;
   table.values.resize(src.rows.size() * n);
-  const fs::path file = src.spill / std::to_string(i);
+  const std::string file = src.spill->file(std::to_string(i));
   std::FILE* f = std::fopen(file.c_str(), "rb");
   const bool ok = f && std::fread(table.values.data(), sizeof(double), table.values.size(), f) == table.values.size();
   if (f) std::fclose(f);
-  if (!ok) throw OutputError("cannot read back the bulk's spill file " + file.string());
+  if (!ok) throw OutputError("cannot read back the bulk's spill file " + file);
   return detail::merge_gene_rows(path_, what_, std::move(table));
 }
 

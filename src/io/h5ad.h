@@ -24,6 +24,9 @@ struct H5adLayout {
   std::map<std::string, std::vector<std::string>> obs_strings;  // string columns of obs, one value per obs
 };
 
+// The layout of `adata` (its names, layers, obsm widths, uns and obs columns).
+H5adLayout h5ad_layout(const DenseAnnData& adata);
+
 class H5adRowWriter {
  public:
   // Creates the file (staged in `out`) with its names and uns; the matrices are filled by append().

@@ -177,8 +177,9 @@ void H5adRowWriter::append(const DenseAnnData& rows) {
                                     s.layout.obs_names.size()));
   check_rows(path_, "X", rows.X, n, g);
   s.writer.write_rows(s.x.get(), "X", s.next_row, rows.X);
+  // `width(name)`: the columns the layout gives the matrix.
   auto write_all = [&](std::map<std::string, h5::Handle>& datasets, const std::map<std::string, MatrixF>& given,
-                       const char* kind) {
+                       const char* kind, auto width) {
     if (given.size() != datasets.size())
       throw InternalError(fmt::format("{}: {} {} matrices appended, the layout has {}", path_, given.size(), kind,
                                       datasets.size()));
@@ -186,13 +187,12 @@ void H5adRowWriter::append(const DenseAnnData& rows) {
       const auto it = given.find(name);
       if (it == given.end())
         throw InternalError(fmt::format("{}: {} '{}' missing from the appended rows", path_, kind, name));
-      const std::size_t cols = std::string(kind) == "layer" ? g : s.layout.obsm.at(name);
-      check_rows(path_, std::string(kind) + " " + name, it->second, n, cols);
+      check_rows(path_, std::string(kind) + " " + name, it->second, n, width(name));
       s.writer.write_rows(dataset.get(), name, s.next_row, it->second);
     }
   };
-  write_all(s.layers, rows.layers, "layer");
-  write_all(s.obsm, rows.obsm, "obsm");
+  write_all(s.layers, rows.layers, "layer", [&](const std::string&) { return g; });
+  write_all(s.obsm, rows.obsm, "obsm", [&](const std::string& name) { return s.layout.obsm.at(name); });
   s.next_row += n;
 }
 
@@ -206,11 +206,15 @@ void H5adRowWriter::close() {
   s.writer.close();
 }
 
-void write_h5ad(StagedOutputs& out, const std::string& path, const DenseAnnData& adata) {
+H5adLayout h5ad_layout(const DenseAnnData& adata) {
   H5adLayout layout{adata.obs_names, adata.var_names, {}, {}, adata.uns_strings, adata.obs_strings};
   for (const auto& [name, m] : adata.layers) layout.layers.push_back(name);
   for (const auto& [name, m] : adata.obsm) layout.obsm[name] = static_cast<std::size_t>(m.cols());
-  H5adRowWriter w(out, path, layout);
+  return layout;
+}
+
+void write_h5ad(StagedOutputs& out, const std::string& path, const DenseAnnData& adata) {
+  H5adRowWriter w(out, path, h5ad_layout(adata));
   w.append(adata);
   w.close();
 }

@@ -18,6 +18,7 @@
 #include "util/output.h"
 
 namespace blue {
+using detail::check_unique_columns;
 using detail::TextTable;
 namespace {
 
@@ -87,20 +88,6 @@ bool gene_row_selected(const LineReader& reader, const std::vector<std::string>&
                                reader.line_number(), fields[*layout.selected_column]));
 }
 
-// `where` starts the message ("file.tsv: line 1"); `first` is the number of the first column there.
-void check_unique_columns(const std::string& where, const std::vector<std::string>& columns, std::size_t first = 2) {
-  std::unordered_map<std::string, std::size_t> seen;
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    auto [it, fresh] = seen.emplace(columns[c], c);
-    if (!fresh) {
-      throw InputError(
-          fmt::format("{}: column name {} appears twice (columns {} and {}); column names "
-                      "must be unique",
-                      where, quote(columns[c]), it->second + first, c + first));
-    }
-  }
-}
-
 // Parses one data line: its row name and values (`columns` names the value columns in messages).
 // `expected` = number of fields per line.
 void parse_row(const LineReader& reader, const std::vector<std::string>& fields, std::size_t expected,
@@ -167,6 +154,20 @@ void sum_repeated_genes(ExpressionTable& t, const std::string& what) {
 }
 
 }  // namespace
+
+void detail::check_unique_columns(const std::string& where, const std::vector<std::string>& columns,
+                                  std::size_t first) {
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    auto [it, fresh] = seen.emplace(columns[c], c);
+    if (!fresh) {
+      throw InputError(
+          fmt::format("{}: column name {} appears twice (columns {} and {}); column names "
+                      "must be unique",
+                      where, quote(columns[c]), it->second + first, c + first));
+    }
+  }
+}
 
 void detail::scan_text_table(const std::string& path, const std::string& what, const char* row_kind,
                              std::vector<std::string>& columns, const RowCallback& on_row) {

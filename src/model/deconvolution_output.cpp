@@ -1,11 +1,9 @@
 // Writing a deconvolution, whole or a block of samples at a time: proportions, RNA fractions, diagnostics,
 // GEPs (TSV per type and gep.h5ad with the share layers), all staged so that a failed run leaves nothing behind.
-#include <stdlib.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <filesystem>
+#include <optional>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -95,8 +93,6 @@ DenseAnnData deconvolution_anndata(const Deconvolution& d) {
 
 namespace {
 
-namespace fs = std::filesystem;
-
 SampleTable per_type(const Deconvolution& d, const MatrixF& m) {
   return {"", d.samples, d.cell_types, m.cast<double>()};
 }
@@ -135,13 +131,9 @@ GepFiles parse_gep_files(const std::string& name) {
 struct DeconvolutionWriter::Files {
   std::map<std::string, std::ofstream> tables;  // file name -> stream of the staged temporary
   std::unique_ptr<H5adRowWriter> h5ad;
-  fs::path pieces;  // a temporary folder of the per-type GEP pieces
+  std::optional<TempFolder> pieces;  // the per-type GEP pieces, "<type>.<block>"
   std::vector<std::string> type_files, genes, cell_types;
   std::size_t blocks = 0;
-  ~Files() {
-    std::error_code ec;
-    if (!pieces.empty()) fs::remove_all(pieces, ec);
-  }
 };
 
 DeconvolutionWriter::DeconvolutionWriter(StagedOutputs& out, std::string dir, std::vector<std::string> samples,
@@ -195,22 +187,16 @@ void DeconvolutionWriter::append(const Deconvolution& d) {
   }
   if (gep_files_ == GepFiles::kBoth || gep_files_ == GepFiles::kH5ad) append_h5ad(d);
   if (gep_files_ == GepFiles::kBoth || gep_files_ == GepFiles::kTsv) {
-    if (f.pieces.empty()) {
-      std::string pattern = (fs::temp_directory_path() / "blue-gep-XXXXXX").string();
-      if (!mkdtemp(pattern.data()))
-        throw OutputError("cannot create a temporary folder in " + fs::temp_directory_path().string() +
-                          " for the GEP tables (set TMPDIR to a writable folder with space)");
-      f.pieces = pattern;
-    }
+    if (!f.pieces) f.pieces.emplace("blue-gep", "for the GEP tables");
     // Formatted in parallel (the slow part for large cohorts), one file per type and block.
     std::vector<char> failed(K, 0);
     parallel_for(static_cast<std::ptrdiff_t>(K), [&](std::ptrdiff_t k) {
-      std::ofstream piece(f.pieces / fmt::format("{}.{}", k, f.blocks), std::ios::binary);
+      std::ofstream piece(f.pieces->file(fmt::format("{}.{}", k, f.blocks)), std::ios::binary);
       piece << gep_piece(d.gep[static_cast<std::size_t>(k)]);
       failed[static_cast<std::size_t>(k)] = !piece ? 1 : 0;
     });
     if (std::count(failed.begin(), failed.end(), 1) > 0)
-      throw OutputError("cannot write the GEP pieces in " + f.pieces.string() + " (disk full? set TMPDIR)");
+      throw OutputError("cannot write the GEP pieces in " + f.pieces->path() + " (disk full? set TMPDIR)");
   }
   written_ += d.samples.size();
   ++f.blocks;
@@ -220,12 +206,8 @@ void DeconvolutionWriter::append_h5ad(const Deconvolution& d) {
   Files& f = *files_;
   const DenseAnnData a = deconvolution_anndata(d);
   if (!f.h5ad) {
-    H5adLayout layout;
-    layout.obs_names = samples_;
-    layout.var_names = d.genes;
-    for (const auto& [name, m] : a.layers) layout.layers.push_back(name);
-    layout.obsm["proportions"] = d.cell_types.size();
-    layout.uns_strings = a.uns_strings;
+    H5adLayout layout = h5ad_layout(a);
+    layout.obs_names = samples_;  // the whole cohort's; `a` holds this block's
     f.h5ad = std::make_unique<H5adRowWriter>(out_, dir_ + "/gep.h5ad", layout);
   }
   f.h5ad->append(a);
@@ -244,7 +226,7 @@ void DeconvolutionWriter::finish(const Eigen::VectorXd& gene_bias) {
     write_expression_table(out_, dir_ + "/gene_bias.tsv", bias);
   }
   if (f.h5ad) f.h5ad->close();
-  if (f.pieces.empty()) return;
+  if (!f.pieces) return;
   // gep/<type>.tsv, genes x samples: each gene line joined from the blocks' pieces.
   std::string header = "gene";
   for (const auto& s : samples_) header += "\t" + s;
@@ -255,12 +237,12 @@ void DeconvolutionWriter::finish(const Eigen::VectorXd& gene_bias) {
     table << header;
     std::vector<std::ifstream> pieces;
     for (std::size_t b = 0; b < f.blocks; ++b)
-      pieces.emplace_back(f.pieces / fmt::format("{}.{}", k, b), std::ios::binary);
+      pieces.emplace_back(f.pieces->file(fmt::format("{}.{}", k, b)), std::ios::binary);
     std::string line;
     for (const auto& gene : f.genes) {
       table << gene;
       for (auto& piece : pieces) {
-        if (!std::getline(piece, line)) throw OutputError("cannot read back the GEP pieces in " + f.pieces.string());
+        if (!std::getline(piece, line)) throw OutputError("cannot read back the GEP pieces in " + f.pieces->path());
         table << line;
       }
       table << '\n';

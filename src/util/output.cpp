@@ -1,5 +1,6 @@
 #include "util/output.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +12,21 @@
 namespace fs = std::filesystem;
 
 namespace blue {
+
+TempFolder::TempFolder(const std::string& prefix, const std::string& purpose) {
+  std::error_code ec;
+  const fs::path base = fs::temp_directory_path(ec);
+  std::string pattern = ((ec ? fs::path("/tmp") : base) / (prefix + "-XXXXXX")).string();
+  if (!mkdtemp(pattern.data()))
+    throw OutputError("cannot create a temporary folder in " + fs::path(pattern).parent_path().string() + " " +
+                      purpose + " (set TMPDIR to a writable folder with space)");
+  path_ = pattern;
+}
+
+TempFolder::~TempFolder() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
 
 StagedOutputs::~StagedOutputs() {
   if (committed_) return;

@@ -6,6 +6,23 @@
 
 namespace blue {
 
+// A private temporary folder under $TMPDIR (or /tmp), removed with everything in it when the object goes
+// away: for intermediate files that are never results (a bulk spilled by chunk, pieces of a table).
+// `purpose` completes the error message ("to read the bulk in chunks").
+class TempFolder {
+ public:
+  TempFolder(const std::string& prefix, const std::string& purpose);
+  ~TempFolder();
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+  // The path of `name` inside the folder.
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 class StagedOutputs {
  public:
   // `force`: allow replacing files that already exist (otherwise an existing target is an OutputError).

@@ -25,6 +25,10 @@ using RowCallback = std::function<void(const std::string& name, const std::vecto
 void scan_text_table(const std::string& path, const std::string& what, const char* row_kind,
                      std::vector<std::string>& columns, const RowCallback& on_row);
 
+// InputError naming the first repeated name: `where` starts the message ("file.tsv: line 1"), `first` is
+// the number of the first column there.
+void check_unique_columns(const std::string& where, const std::vector<std::string>& columns, std::size_t first = 2);
+
 // Sums rows that share a gene name (warning once), keeping the first occurrence's position.
 ExpressionTable merge_gene_rows(const std::string& path, const std::string& what, TextTable&& table);
 
